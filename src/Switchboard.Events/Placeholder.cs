@@ -1,0 +1,3 @@
+namespace Switchboard.Events;
+
+internal static class Placeholder;

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Switchboard.Cli;
+
+/// <summary>The `switchboard` root command: one subcommand per file in this folder.</summary>
+internal static class SwitchboardCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Switchboard: the telephony event hub and its tools.");
+        return root;
+    }
+}
