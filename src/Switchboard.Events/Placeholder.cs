@@ -1,3 +1,0 @@
-namespace Switchboard.Events;
-
-internal static class Placeholder;
