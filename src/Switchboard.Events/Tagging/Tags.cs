@@ -58,17 +58,6 @@ public static class Tags
     /// <summary>The bit position of a known tag, or -1.</summary>
     public static int IndexOf(string tag) => Index.TryGetValue(tag, out var i) ? i : -1;
 
-    /// <summary>The interned tag equal to the UTF-8 text, or null when it is not a known tag.</summary>
-    internal static string? Find(ReadOnlySpan<byte> utf8)
-    {
-        foreach (var tag in All)
-        {
-            // Tags are ASCII, so one byte per character.
-            if (tag.Length == utf8.Length && System.Text.Ascii.Equals(utf8, tag))
-            {
-                return tag;
-            }
-        }
-        return null;
-    }
+    /// <summary>The tag-list instance of a known tag, so events share the constants; other text as it is.</summary>
+    internal static string Intern(string tag) => Index.TryGetValue(tag, out var i) ? All[i] : tag;
 }
