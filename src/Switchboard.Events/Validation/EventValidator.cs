@@ -29,7 +29,7 @@ internal static class EventValidator
         if (rules.String(root, p, "version", nonEmpty: true, nullable: false, out var version)
             && !version.ValueEquals(Event.CurrentVersion))
         {
-            rules.Add("version", $"{version.GetRawText()} is not a supported version ({Event.CurrentVersion})");
+            rules.Add("version", $"{JsonRules.Quote(version)} is not a supported version ({Event.CurrentVersion})");
         }
         rules.Integer(root, p, "listener_id", min: 0);
         if (rules.Object(root, p, "context", nullable: false, out var context))
@@ -53,7 +53,7 @@ internal static class EventValidator
                 }
                 else if (!Tags.IsKnown(tag.GetString()!))
                 {
-                    rules.Add($"tags[{i}]", $"{tag.GetRawText()} is not a known tag");
+                    rules.Add($"tags[{i}]", $"{JsonRules.Quote(tag)} is not a known tag");
                 }
                 i++;
             }

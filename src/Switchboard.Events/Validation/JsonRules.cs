@@ -29,6 +29,23 @@ internal sealed class JsonRules
         _ => "nothing",
     };
 
+    /// <summary>
+    /// A value as it should appear in a message: JSON-quoted and readable (no <c>\u002B</c> for
+    /// <c>+</c>), and cut short, so hostile input cannot blow up the error text.
+    /// </summary>
+    public static string Quote(JsonElement value)
+    {
+        const int Max = 64;
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            var raw = value.GetRawText();
+            return raw.Length <= Max ? raw : raw[..Max] + "…";
+        }
+        var text = value.GetString()!;
+        var shown = text.Length <= Max ? text : text[..Max];
+        return "\"" + JsonEncodedText.Encode(shown, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping) + (shown.Length < text.Length ? "…\"" : "\"");
+    }
+
     /// <summary>The field, or an error when it is absent.</summary>
     public bool Required(JsonElement obj, string path, string name, out JsonElement value)
     {
@@ -95,7 +112,7 @@ internal sealed class JsonRules
         }
         if (!element.TryGetInt64(out value))
         {
-            Add(Join(path, name), $"must be an integer, not {element.GetRawText()}");
+            Add(Join(path, name), $"must be an integer, not {Quote(element)}");
             return false;
         }
         if (value < min || value > max)
@@ -125,7 +142,7 @@ internal sealed class JsonRules
                 return i;
             }
         }
-        Add(Join(path, name), $"{value.GetRawText()} is not one of {string.Join(", ", names.ToArray())}");
+        Add(Join(path, name), $"{Quote(value)} is not one of {string.Join(", ", names.ToArray())}");
         return -1;
     }
 
@@ -150,7 +167,7 @@ internal sealed class JsonRules
     {
         if (String(obj, path, name, nonEmpty: true, nullable: false, out var value) && !IsE164(value.GetString()))
         {
-            Add(Join(path, name), $"{value.GetRawText()} is not an E.164 phone number (+ and up to 15 digits)");
+            Add(Join(path, name), $"{Quote(value)} is not an E.164 phone number (+ and up to 15 digits)");
         }
     }
 
