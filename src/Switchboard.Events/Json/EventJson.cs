@@ -133,7 +133,7 @@ public static class EventJson
             switch (property.Name)
             {
                 case "uuid": uuid = value.GetString(); break;
-                case "version": version = value.GetString(); break;
+                case "version": version = Event.CurrentVersion; break; // the only version the validator accepts
                 case "listener_id": listenerId = value.GetInt64(); break;
                 case "context": context = MapContext(value); break;
                 case "timestamp": break; // derived from timestamp_ns, checked equal by the validator
@@ -170,7 +170,7 @@ public static class EventJson
         var i = 0;
         foreach (var tag in tags.EnumerateArray())
         {
-            result[i++] = Events.Tags.Intern(tag.GetString()!);
+            result[i++] = EventValidator.FindTag(tag)!;
         }
         return result;
     }

@@ -18,4 +18,5 @@ namespace Switchboard.Events;
 [JsonSerializable(typeof(RecordingData))]
 [JsonSerializable(typeof(ApiErrorData))]
 [JsonSerializable(typeof(ListenerCallbackData))]
+[JsonSerializable(typeof(Leg))]
 public sealed partial class EventsJsonContext : JsonSerializerContext;

@@ -8,61 +8,61 @@ public sealed record MessageData : EventData
     public override DataType DataType => DataType.Message;
 
     /// <summary>The message.</summary>
-    public required string Uuid { get; init; }
+    public string Uuid { get; set; } = null!;
 
     /// <summary>Inbound or outbound.</summary>
-    public required Direction Direction { get; init; }
+    public Direction Direction { get; set; }
 
     /// <summary>Delivery state: <c>received</c>, <c>sent</c>, <c>delivered</c>, <c>failed</c>, … (an open set).</summary>
-    public required string State { get; init; }
+    public string State { get; set; } = null!;
 
     /// <summary>The inbox the message belongs to.</summary>
-    public required Inbox Inbox { get; init; }
+    public Inbox Inbox { get; set; } = null!;
 
     /// <summary>The sender (a <c>did</c>).</summary>
-    public required Participant From { get; init; }
+    public Participant From { get; set; } = null!;
 
     /// <summary>The recipients (each a <c>did</c>).</summary>
-    public required IReadOnlyList<Participant> To { get; init; }
+    public IReadOnlyList<Participant> To { get; set; } = null!;
 
     /// <summary>SMS or MMS.</summary>
-    public required MessageType Type { get; init; }
+    public MessageType Type { get; set; }
 
     /// <summary>The text; may be empty for a media-only MMS.</summary>
-    public required string Message { get; init; }
+    public string Message { get; set; } = null!;
 
     /// <summary>Attachments; empty for SMS.</summary>
-    public required IReadOnlyList<Media> Media { get; init; }
+    public IReadOnlyList<Media> Media { get; set; } = null!;
 }
 
 /// <summary>The inbox a message is stored in.</summary>
 public sealed record Inbox : JsonObjectWithExtra
 {
     /// <summary>The message in the inbox.</summary>
-    public required long Id { get; init; }
+    public long Id { get; set; }
 
     /// <summary>The extension owning the inbox, or null.</summary>
-    public long? ExtensionId { get; init; }
+    public long? ExtensionId { get; set; }
 
     /// <summary>The customer's number the message belongs to (E.164).</summary>
-    public required string Did { get; init; }
+    public string Did { get; set; } = null!;
 }
 
 /// <summary>A message attachment.</summary>
 public sealed record Media : JsonObjectWithExtra
 {
     /// <summary>Where the attachment is.</summary>
-    public required string Url { get; init; }
+    public string Url { get; set; } = null!;
 
     /// <summary>MIME type.</summary>
-    public required string Type { get; init; }
+    public string Type { get; set; } = null!;
 
     /// <summary>Size in bytes.</summary>
-    public required long Size { get; init; }
+    public long Size { get; set; }
 
     /// <summary>File name.</summary>
-    public required string Filename { get; init; }
+    public string Filename { get; set; } = null!;
 
     /// <summary>URL of a thumbnail, or null.</summary>
-    public string? Thumbnail { get; init; }
+    public string? Thumbnail { get; set; }
 }

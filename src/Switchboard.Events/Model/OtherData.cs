@@ -8,7 +8,7 @@ public sealed record CallLogData : EventData
     public override DataType DataType => DataType.CallLog;
 
     /// <summary>The call log record (the call's uuid).</summary>
-    public required string Uuid { get; init; }
+    public string Uuid { get; set; } = null!;
 }
 
 /// <summary><c>data_type = "recording"</c>: a recording is ready (events.md).</summary>
@@ -19,16 +19,16 @@ public sealed record RecordingData : EventData
     public override DataType DataType => DataType.Recording;
 
     /// <summary>The recording.</summary>
-    public required string Uuid { get; init; }
+    public string Uuid { get; set; } = null!;
 
     /// <summary>What was recorded.</summary>
-    public required RecordingType Type { get; init; }
+    public RecordingType Type { get; set; }
 
     /// <summary>Bytes.</summary>
-    public required long Size { get; init; }
+    public long Size { get; set; }
 
     /// <summary>Seconds.</summary>
-    public required long Duration { get; init; }
+    public long Duration { get; set; }
 }
 
 /// <summary><c>data_type = "api-error"</c>: a request to the platform's API failed (events.md, account level only).</summary>
@@ -39,36 +39,36 @@ public sealed record ApiErrorData : EventData
     public override DataType DataType => DataType.ApiError;
 
     /// <summary>The error message.</summary>
-    public required string Error { get; init; }
+    public string Error { get; set; } = null!;
 
     /// <summary>The failed request.</summary>
-    public required ApiErrorRequest Request { get; init; }
+    public ApiErrorRequest Request { get; set; } = null!;
 
     /// <summary>What was answered.</summary>
-    public required ApiErrorResponse Response { get; init; }
+    public ApiErrorResponse Response { get; set; } = null!;
 }
 
 /// <summary>The request of an api-error.</summary>
 public sealed record ApiErrorRequest : JsonObjectWithExtra
 {
     /// <summary>HTTP method.</summary>
-    public required string Method { get; init; }
+    public string Method { get; set; } = null!;
 
     /// <summary>Path and query.</summary>
-    public required string Url { get; init; }
+    public string Url { get; set; } = null!;
 
     /// <summary>Request body size in bytes.</summary>
-    public required long BodySize { get; init; }
+    public long BodySize { get; set; }
 }
 
 /// <summary>The response of an api-error.</summary>
 public sealed record ApiErrorResponse : JsonObjectWithExtra
 {
     /// <summary>HTTP status.</summary>
-    public required int Status { get; init; }
+    public int Status { get; set; }
 
     /// <summary>The response body as text.</summary>
-    public required string Payload { get; init; }
+    public string Payload { get; set; } = null!;
 }
 
 /// <summary>
@@ -82,11 +82,11 @@ public sealed record ListenerCallbackData : EventData
     public override DataType DataType => DataType.ListenerCallback;
 
     /// <summary>The listener whose callback was disabled.</summary>
-    public required long ListenerId { get; init; }
+    public long ListenerId { get; set; }
 
     /// <summary>The disabled callback.</summary>
-    public required long CallbackId { get; init; }
+    public long CallbackId { get; set; }
 
     /// <summary>Why it was disabled.</summary>
-    public required string Reason { get; init; }
+    public string Reason { get; set; } = null!;
 }

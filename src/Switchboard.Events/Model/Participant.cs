@@ -10,26 +10,26 @@ namespace Switchboard.Events;
 public sealed record Participant : JsonObjectWithExtra
 {
     /// <summary>What the participant is.</summary>
-    public required ParticipantType Type { get; init; }
+    public ParticipantType Type { get; set; }
 
     /// <summary>The phone number (a JSON string) for <c>did</c>, the device or extension id (a JSON number) otherwise.</summary>
-    public required ParticipantId Id { get; init; }
+    public ParticipantId Id { get; set; }
 
     /// <summary>The device line (device only).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? Line { get; init; }
+    public long? Line { get; set; }
 
     /// <summary>The SIP domain (device only).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Domain { get; init; }
+    public string? Domain { get; set; }
 
     /// <summary>The extension's id (device and extension).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? ExtensionId { get; init; }
+    public long? ExtensionId { get; set; }
 
     /// <summary>The extension's dialable number (device and extension).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? Extension { get; init; }
+    public long? Extension { get; set; }
 
     /// <summary>A phone number participant.</summary>
     public static Participant Did(string e164) => new() { Type = ParticipantType.Did, Id = ParticipantId.Of(e164) };

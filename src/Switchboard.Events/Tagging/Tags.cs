@@ -60,4 +60,18 @@ public static class Tags
 
     /// <summary>The tag-list instance of a known tag, so events share the constants; other text as it is.</summary>
     internal static string Intern(string tag) => Index.TryGetValue(tag, out var i) ? All[i] : tag;
+
+    /// <summary>The known tag equal to the UTF-8 text, or null.</summary>
+    internal static string? Find(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var tag in All)
+        {
+            // Tags are ASCII, so one byte per character.
+            if (tag.Length == utf8.Length && System.Text.Ascii.Equals(utf8, tag))
+            {
+                return tag;
+            }
+        }
+        return null;
+    }
 }

@@ -51,7 +51,7 @@ internal static class EventValidator
                 {
                     rules.Add($"tags[{i}]", $"must be a string, not {JsonRules.Describe(tag.ValueKind)}");
                 }
-                else if (!Tags.IsKnown(tag.GetString()!))
+                else if (FindTag(tag) is null)
                 {
                     rules.Add($"tags[{i}]", $"{JsonRules.Quote(tag)} is not a known tag");
                 }
@@ -65,6 +65,10 @@ internal static class EventValidator
             ValidateData((DataType)dataType, data, "data", rules);
         }
     }
+
+    /// <summary>The tag-list constant equal to a string value, or null when it is not a known tag.</summary>
+    internal static string? FindTag(JsonElement tag) =>
+        JsonRules.TryGetUtf8(tag, out var utf8) ? Tags.Find(utf8) : Tags.IsKnown(tag.GetString()!) ? Tags.Intern(tag.GetString()!) : null;
 
     private static void ValidateContext(JsonElement context, JsonRules rules)
     {
