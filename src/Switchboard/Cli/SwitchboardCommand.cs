@@ -8,6 +8,8 @@ internal static class SwitchboardCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("Switchboard: the telephony event hub and its tools.");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(TokensCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(TagsCommand.Create());
         return root;

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Switchboard.Api;
+
+/// <summary>
+/// Makes the framework's own errors — unknown route, wrong method, body too large, unreadable
+/// request — answer with the same <c>@error</c> envelope as the API's (api.md, Errors).
+/// </summary>
+internal static class ErrorEnvelopeMiddleware
+{
+    public static WebApplication UseErrorEnvelope(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            ExceptionHandler = async context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var status = error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+                await ApiError.WriteAsync(context, status);
+            },
+        });
+        // Answers the framework leaves without a body (404 for an unknown route, 405, …).
+        app.UseStatusCodePages(async statusContext =>
+        {
+            var context = statusContext.HttpContext;
+            await ApiError.WriteAsync(context, context.Response.StatusCode);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Switchboard.Api;
+using Switchboard.Storage;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Builds and starts the hub: configuration, storage, the API. <c>switchboard serve</c> and the
+/// tests start it the same way, so the tests exercise what users run.
+/// </summary>
+internal static class Hub
+{
+    public static WebApplication Build(HubSettings settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // Later sources win: appsettings.json < SWITCHBOARD_Section__Key < --Section:Key=value.
+        builder.Configuration.AddEnvironmentVariables("SWITCHBOARD_");
+        builder.Configuration.AddCommandLine([.. settings.ConfigurationArgs]);
+        builder.WebHost.UseUrls(settings.Urls);
+        // The framework's per-request lines drown the hub's own; its warnings still show.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<HubDatabase>(new SqliteHubDatabase(settings.DataDirectory));
+        builder.Services.AddSingleton<TokenStore>();
+
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+        {
+            kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        var app = builder.Build();
+        app.UseErrorEnvelope();
+        app.MapHealth();
+        return app;
+    }
+
+    /// <summary>
+    /// Migrates the database, creates the first operator token on an empty database (printed
+    /// once to <paramref name="console"/>), starts listening and logs where. Returns the first URL.
+    /// </summary>
+    public static async Task<string> StartAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken)
+    {
+        var database = app.Services.GetRequiredService<HubDatabase>();
+        await database.MigrateAsync(cancellationToken);
+        var tokens = app.Services.GetRequiredService<TokenStore>();
+        if (!await tokens.AnyAsync(cancellationToken))
+        {
+            var (_, token) = await tokens.CreateAsync(TokenScope.Operator, null, null, cancellationToken);
+            await console.WriteLineAsync($"First start: created an operator token. It is shown only this once; keep it:\n\n    {token}\n");
+        }
+        await app.StartAsync(cancellationToken);
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        app.Logger.LogInformation("Switchboard listening on {Url} with database {Database}; health at {Url}/healthz", url, database.Description, url);
+        return url;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Data.Common;
+using System.Reflection;
+
+namespace Switchboard.Storage;
+
+/// <summary>
+/// The storage seam: how to open a connection and which SQL dialect bits differ. Everything
+/// else — schema, migrations, queries — is portable SQL shared by every backend. SQLite is the
+/// embedded default; a PostgreSQL backend fills the same seam for multi-node deployments.
+/// </summary>
+internal abstract class HubDatabase
+{
+    /// <summary>Where the data lives, for logs (a file path or a server, never a password).</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The column type of an auto-allocated integer primary key.</summary>
+    protected abstract string IdColumn { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Applies every migration newer than the stored schema version, each in its own transaction.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken);
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (version, sql) in Migrations().Where(m => m.Version > current))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, transaction, sql.Replace("{{id}}", IdColumn, StringComparison.Ordinal), cancellationToken);
+                await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({version})", cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>True when the database answers a trivial query.</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The embedded Storage/Migrations/NNNN_name.sql files, by version.</summary>
+    private static IEnumerable<(int Version, string Sql)> Migrations()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(".Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return (int.Parse(file.AsSpan(0, file.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture), reader.ReadToEnd());
+            })
+            .OrderBy(m => m.Item1);
+    }
+}

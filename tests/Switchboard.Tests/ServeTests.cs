@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Switchboard.Tests;
+
+public class ServeTests
+{
+    private static async Task AssertEnvelope(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = body.RootElement.GetProperty("@error");
+        Assert.Equal((int)status, error.GetProperty("@httpStatusCode").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("@message").GetString()));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", error.GetProperty("@time").GetString());
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_answer_without_a_token()
+    {
+        await using var hub = await TestHub.StartAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await hub.Http.GetAsync("/healthz")).StatusCode);
+        var ready = await hub.Http.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("ready", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_route_answers_404_with_the_error_envelope()
+    {
+        await using var hub = await TestHub.StartAsync();
+
+        await AssertEnvelope(await hub.Http.GetAsync("/v4/nothing/here"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_answers_405_with_the_error_envelope()
+    {
+        await using var hub = await TestHub.StartAsync();
+
+        await AssertEnvelope(await hub.Http.DeleteAsync("/healthz"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task The_first_start_creates_the_database_and_prints_an_operator_token_once()
+    {
+        string dataDirectory;
+        await using (var first = await TestHub.StartAsync())
+        {
+            dataDirectory = first.DataDirectory;
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "switchboard.db")));
+            Assert.Matches(@"operator token[\s\S]*sb_[A-Za-z0-9_-]{43}", first.Console);
+        }
+
+        await using var second = await TestHub.StartAsync(dataDirectory);
+
+        Assert.DoesNotContain("sb_", second.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_setting_stops_start_up_naming_it()
+    {
+        var error = new StringWriter();
+        var code = await Switchboard.Cli.SwitchboardCommand.Create()
+            .Parse(["serve", "--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")), "--Api:MaxBodyBytes=12"])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(2, code);
+        Assert.Contains("MaxBodyBytes", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_environment_variable_setting_is_read()
+    {
+        Environment.SetEnvironmentVariable("SWITCHBOARD_Delivery__DefaultTimeoutSeconds", "99");
+        try
+        {
+            var error = new StringWriter();
+            var code = await Switchboard.Cli.SwitchboardCommand.Create()
+                .Parse(["serve", "--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"))])
+                .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+            Assert.Equal(2, code);
+            Assert.Contains("DefaultTimeoutSeconds", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SWITCHBOARD_Delivery__DefaultTimeoutSeconds", null);
+        }
+    }
+}

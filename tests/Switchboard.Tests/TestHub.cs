@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Switchboard.Hosting;
+
+namespace Switchboard.Tests;
+
+/// <summary>A real hub on 127.0.0.1 with a real SQLite file in a temporary folder, reached over HTTP.</summary>
+internal sealed class TestHub : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestHub(WebApplication app, string dataDirectory, string url, string console)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Url = url;
+        Console = console;
+        Http = new HttpClient { BaseAddress = new Uri(url) };
+    }
+
+    public string DataDirectory { get; }
+
+    public string Url { get; }
+
+    /// <summary>What the hub printed to its console while starting.</summary>
+    public string Console { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<TestHub> StartAsync(string? dataDirectory = null, params string[] settings)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, [.. settings]));
+        var console = new StringWriter();
+        var url = await Hub.StartAsync(app, console, CancellationToken.None);
+        return new TestHub(app, dataDirectory, url, console.ToString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
