@@ -74,20 +74,19 @@ public class ServeTests
     [Fact]
     public async Task An_environment_variable_setting_is_read()
     {
-        Environment.SetEnvironmentVariable("SWITCHBOARD_Delivery__DefaultTimeoutSeconds", "99");
-        try
+        // A child process, so the variable cannot reach hubs of tests running in parallel.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "switchboard.dll"), "serve", "--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"))])
         {
-            var error = new StringWriter();
-            var code = await Switchboard.Cli.SwitchboardCommand.Create()
-                .Parse(["serve", "--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"))])
-                .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = new StringWriter(), Error = error });
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["SWITCHBOARD_Delivery__DefaultTimeoutSeconds"] = "99";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
 
-            Assert.Equal(2, code);
-            Assert.Contains("DefaultTimeoutSeconds", error.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("SWITCHBOARD_Delivery__DefaultTimeoutSeconds", null);
-        }
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("DefaultTimeoutSeconds", error, StringComparison.Ordinal);
     }
 }

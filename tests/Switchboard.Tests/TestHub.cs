@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Hosting;
+using Switchboard.Storage;
 
 namespace Switchboard.Tests;
 
@@ -33,6 +35,15 @@ internal sealed class TestHub : IAsyncDisposable
         var console = new StringWriter();
         var url = await Hub.StartAsync(app, console, CancellationToken.None);
         return new TestHub(app, dataDirectory, url, console.ToString());
+    }
+
+    /// <summary>A client carrying a new token of the given scope.</summary>
+    public async Task<HttpClient> ClientAsync(TokenScope scope, long? voipId = null, long? extensionId = null)
+    {
+        var (_, token) = await _app.Services.GetRequiredService<TokenStore>().CreateAsync(scope, voipId, extensionId, CancellationToken.None);
+        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public async ValueTask DisposeAsync()

@@ -6,4 +6,10 @@ namespace Switchboard.Api;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ApiErrorEnvelope))]
 [JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(Profile))]
+[JsonSerializable(typeof(Page<Profile>))]
+[JsonSerializable(typeof(DeleteResult))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -38,6 +38,7 @@ internal static class Hub
         var app = builder.Build();
         app.UseErrorEnvelope();
         app.MapHealth();
+        app.MapOnBothBases(group => group.MapProfiles());
         return app;
     }
 

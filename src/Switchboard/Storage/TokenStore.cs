@@ -38,11 +38,11 @@ internal sealed class TokenStore(HubDatabase database, TimeProvider time)
             INSERT INTO tokens (token_hash, scope, voip_id, extension_id, created_at)
             VALUES (@hash, @scope, @voip_id, @extension_id, @created_at) RETURNING id
             """;
-        Add(command, "@hash", Hash(token));
-        Add(command, "@scope", scope.ToString().ToLowerInvariant());
-        Add(command, "@voip_id", voipId);
-        Add(command, "@extension_id", extensionId);
-        Add(command, "@created_at", now.ToUnixTimeSeconds());
+        command.With("@hash", Hash(token));
+        command.With("@scope", scope.ToString().ToLowerInvariant());
+        command.With("@voip_id", voipId);
+        command.With("@extension_id", extensionId);
+        command.With("@created_at", now.ToUnixTimeSeconds());
         var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return (new TokenInfo(id, scope, voipId, extensionId, DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), null), token);
     }
@@ -53,7 +53,7 @@ internal sealed class TokenStore(HubDatabase database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"{Select} WHERE token_hash = @hash AND revoked_at IS NULL";
-        Add(command, "@hash", Hash(token));
+        command.With("@hash", Hash(token));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -78,8 +78,8 @@ internal sealed class TokenStore(HubDatabase database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL";
-        Add(command, "@now", time.GetUtcNow().ToUnixTimeSeconds());
-        Add(command, "@id", id);
+        command.With("@now", time.GetUtcNow().ToUnixTimeSeconds());
+        command.With("@id", id);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -104,12 +104,4 @@ internal sealed class TokenStore(HubDatabase database, TimeProvider time)
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
 }

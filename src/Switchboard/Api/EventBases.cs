@@ -1,0 +1,49 @@
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+/// <summary>
+/// The two bases every resource hangs under (api.md): account level and extension level, with
+/// the token checks of "Authentication and scope" in front of both.
+/// </summary>
+internal static class EventBases
+{
+    public const string Account = "/v4/accounts/{voip_id:long}/integrations/events";
+    public const string Extension = "/v4/accounts/{voip_id:long}/extensions/{extension_id:long}/integrations/events";
+
+    /// <summary>Maps the resource routes that <paramref name="map"/> adds under both bases.</summary>
+    public static void MapOnBothBases(this IEndpointRouteBuilder routes, Action<RouteGroupBuilder> map)
+    {
+        map(routes.MapGroup(Account).AddEndpointFilter(CheckScope));
+        map(routes.MapGroup(Extension).AddEndpointFilter(CheckScope));
+    }
+
+    /// <summary>401 without a live token, 403 for a base outside the token's scope.</summary>
+    private static async ValueTask<object?> CheckScope(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var info = token.Length == 0 ? null : await context.RequestServices.GetRequiredService<TokenStore>().FindAsync(token, context.RequestAborted);
+        if (info is null)
+        {
+            return ApiResults.Error(StatusCodes.Status401Unauthorized);
+        }
+        var voipId = long.Parse((string)context.Request.RouteValues["voip_id"]!, System.Globalization.CultureInfo.InvariantCulture);
+        long? extensionId = context.Request.RouteValues.TryGetValue("extension_id", out var e)
+            ? long.Parse((string)e!, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        var allowed = info.Scope switch
+        {
+            TokenScope.Operator => true,
+            TokenScope.Account => info.VoipId == voipId,
+            _ => info.VoipId == voipId && extensionId is not null && info.ExtensionId == extensionId,
+        };
+        if (!allowed)
+        {
+            return ApiResults.Error(StatusCodes.Status403Forbidden);
+        }
+        new Owner(voipId, extensionId).AttachTo(context);
+        return await next(invocation);
+    }
+}
