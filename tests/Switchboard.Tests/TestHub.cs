@@ -28,10 +28,14 @@ internal sealed class TestHub : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>
+    /// Starts a hub. Callbacks may reach loopback receivers (<c>Delivery:AllowPrivateNetworks</c>)
+    /// unless <paramref name="settings"/> say otherwise: later settings win.
+    /// </summary>
     public static async Task<TestHub> StartAsync(string? dataDirectory = null, params string[] settings)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, [.. settings]));
+        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", .. settings]));
         var console = new StringWriter();
         var url = await Hub.StartAsync(app, console, CancellationToken.None);
         return new TestHub(app, dataDirectory, url, console.ToString());

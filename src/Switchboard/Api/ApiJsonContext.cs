@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
@@ -8,6 +9,10 @@ namespace Switchboard.Api;
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(Profile))]
 [JsonSerializable(typeof(Page<Profile>))]
+[JsonSerializable(typeof(ProfileRequest))]
+[JsonSerializable(typeof(Callback))]
+[JsonSerializable(typeof(Page<Callback>))]
+[JsonSerializable(typeof(CallbackRequest))]
 [JsonSerializable(typeof(DeleteResult))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]

@@ -1,5 +1,8 @@
 namespace Switchboard.Api;
 
+/// <summary>The answer of a successful delete.</summary>
+internal sealed record DeleteResult(bool Success);
+
 /// <summary>Error answers as <see cref="IResult"/>s, all in the <c>@error</c> envelope.</summary>
 internal static class ApiResults
 {
@@ -10,6 +13,13 @@ internal static class ApiResults
 
     public static IResult Invalid(IReadOnlyDictionary<string, string> fields) =>
         Error(StatusCodes.Status422UnprocessableEntity, "Some fields are not valid: see @fields.", fields);
+
+    /// <summary>api.md, Verification: the callback URL did not accept the test request; nothing is stored.</summary>
+    public static IResult VerificationFailed(string message, string field = "config.url") =>
+        Error(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, string> { [field] = "did not accept the test request" });
+
+    /// <summary>api.md, Delete: <c>200 {"success": true}</c>.</summary>
+    public static IResult Deleted() => TypedResults.Json(new DeleteResult(true), ApiJsonContext.Default.DeleteResult);
 
     private sealed class ErrorResult(int status, string? message, IReadOnlyDictionary<string, string>? fields) : IResult
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Net.Http.Headers;
 
 namespace Switchboard.Api;
 
@@ -8,10 +9,17 @@ namespace Switchboard.Api;
 /// </summary>
 internal static class JsonBody
 {
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        // {"name": "a", "name": "b"} is ambiguous: refused as malformed rather than guessed.
+        AllowDuplicateProperties = false,
+        MaxDepth = 32,
+    };
+
     /// <summary>The body as a JSON object, or the error answer: 415 not JSON, 400 not an object.</summary>
     public static async Task<(JsonDocument? Document, IResult? Error)> ReadObjectAsync(HttpRequest request)
     {
-        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(request.ContentType))
         {
             return (null, ApiResults.Error(StatusCodes.Status415UnsupportedMediaType));
         }
@@ -19,7 +27,7 @@ internal static class JsonBody
         try
         {
             // The body size is capped by Kestrel (Api:MaxBodyBytes); past it the read fails with 413.
-            document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            document = await JsonDocument.ParseAsync(request.Body, Options, request.HttpContext.RequestAborted);
         }
         catch (JsonException e)
         {
@@ -32,4 +40,10 @@ internal static class JsonBody
         }
         return (document, null);
     }
+
+    /// <summary><c>application/json</c> or a <c>+json</c> type, with any parameters (charset).</summary>
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
 }

@@ -1,3 +1,5 @@
+using Switchboard.Storage;
+
 namespace Switchboard.Api;
 
 /// <summary>
@@ -15,4 +17,7 @@ internal sealed record Owner(long VoipId, long? ExtensionId)
     /// <summary>True when a resource of (voipId, extensionId) may be seen from this base.</summary>
     public bool CanSee(long voipId, long? extensionId) =>
         voipId == VoipId && (ExtensionId is null || extensionId == ExtensionId);
+
+    /// <summary>The rows a list from this base shows.</summary>
+    public RowScope Rows => RowScope.Owner(VoipId, ExtensionId);
 }

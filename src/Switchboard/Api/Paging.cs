@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
@@ -56,6 +57,12 @@ internal sealed record Paging(int Limit, int Offset, IReadOnlyList<(string Colum
         }
         return errors.Any ? (null, ApiResults.Invalid(errors.All)) : (new Paging(limit, offset, filters), null);
     }
+
+    /// <summary>The list answer for one page of rows.</summary>
+    public Page<T> Answer<T>(PageRows<T> rows) => new(Echo(), SortById, rows.Total, Limit, Offset, rows.Items);
+
+    /// <summary>The list answer for one page of rows, each shown as <paramref name="show"/> makes it.</summary>
+    public Page<T> Answer<TRow, T>(PageRows<TRow> rows, Func<TRow, T> show) => new(Echo(), SortById, rows.Total, Limit, Offset, [.. rows.Items.Select(show)]);
 
     /// <summary>The filters as the answer echoes them, with their JSON kinds.</summary>
     public Dictionary<string, JsonElement> Echo() => Filters.ToDictionary(

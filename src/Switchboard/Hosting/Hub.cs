@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Switchboard.Api;
+using Switchboard.Delivery;
 using Switchboard.Storage;
 
 namespace Switchboard.Hosting;
@@ -26,6 +27,8 @@ internal static class Hub
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HubDatabase>(new SqliteHubDatabase(settings.DataDirectory));
         builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<CallbackHttp>();
+        builder.Services.AddSingleton<CallbackVerifier>();
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -38,7 +41,11 @@ internal static class Hub
         var app = builder.Build();
         app.UseErrorEnvelope();
         app.MapHealth();
-        app.MapOnBothBases(group => group.MapProfiles());
+        app.MapOnBothBases(group =>
+        {
+            group.MapProfiles();
+            group.MapCallbacks();
+        });
         return app;
     }
 

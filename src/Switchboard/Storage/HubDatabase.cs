@@ -18,6 +18,10 @@ internal abstract class HubDatabase
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>An open connection for the resource tables (<see cref="HubConnection"/>).</summary>
+    public async Task<HubConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        new(await OpenAsync(cancellationToken));
+
     /// <summary>Applies every migration newer than the stored schema version, each in its own transaction.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
