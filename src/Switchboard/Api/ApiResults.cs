@@ -11,8 +11,13 @@ internal static class ApiResults
 
     public static IResult NotFound(string what) => Error(StatusCodes.Status404NotFound, $"{what} not found.");
 
-    public static IResult Invalid(IReadOnlyDictionary<string, string> fields) =>
-        Error(StatusCodes.Status422UnprocessableEntity, "Some fields are not valid: see @fields.", fields);
+    /// <summary>422 with every offending field in <c>@fields</c>; the message names the first, so a log line alone says what was wrong.</summary>
+    public static IResult Invalid(IReadOnlyDictionary<string, string> fields)
+    {
+        var (field, problem) = fields.First();
+        var more = fields.Count > 1 ? $" (and {fields.Count - 1} more, see @fields)" : "";
+        return Error(StatusCodes.Status422UnprocessableEntity, $"{field}: {problem}{more}.", fields);
+    }
 
     /// <summary>api.md, Verification: the callback URL did not accept the test request; nothing is stored.</summary>
     public static IResult VerificationFailed(string message, string field = "config.url") =>

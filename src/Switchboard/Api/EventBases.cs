@@ -18,6 +18,10 @@ internal static class EventBases
         map(routes.MapGroup(Extension).AddEndpointFilter(CheckScope));
     }
 
+    /// <summary>Maps routes under an account-level path outside the events bases (schedules), with the same token checks.</summary>
+    public static RouteGroupBuilder MapAccountLevel(this IEndpointRouteBuilder routes, string path) =>
+        routes.MapGroup(path).AddEndpointFilter(CheckScope);
+
     /// <summary>401 without a live token, 403 for a base outside the token's scope.</summary>
     private static async ValueTask<object?> CheckScope(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {

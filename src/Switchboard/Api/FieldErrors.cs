@@ -27,6 +27,9 @@ internal sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    /// <summary>How many errors so far (in the whole body): compare before and after to tell whether one part added any.</summary>
+    public int Count => _errors.Count;
+
     public IReadOnlyDictionary<string, string> All => _errors;
 
     /// <summary>The same collection, for a nested object: fields added through it are reported under <paramref name="path"/>.</summary>

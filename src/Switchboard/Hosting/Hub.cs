@@ -45,7 +45,12 @@ internal static class Hub
         {
             group.MapProfiles();
             group.MapCallbacks();
+            group.MapListeners();
+            group.MapSubscriptions();
+            group.MapFilters();
+            group.MapOverview();
         });
+        app.MapAccountLevel(Schedules.Base).MapSchedules();
         return app;
     }
 

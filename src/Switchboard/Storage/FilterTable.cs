@@ -22,7 +22,7 @@ internal static class FilterTable
 
     public static Task<List<ListenerFilter>> OfListenerAsync(HubConnection db, long listenerId, CancellationToken cancellationToken) =>
         HubConnection.ListAsync(
-            db.Command($"SELECT {Columns} FROM filters WHERE listener_id = @listener_id ORDER BY id DESC").With("@listener_id", listenerId),
+            db.Command($"SELECT {Columns} FROM filters WHERE listener_id = @listener_id ORDER BY id").With("@listener_id", listenerId),
             Read, cancellationToken);
 
     public static async Task<ListenerFilter> InsertAsync(HubConnection db, Listener listener, string filterType, JsonElement filterValue, bool notLogic, CancellationToken cancellationToken) =>

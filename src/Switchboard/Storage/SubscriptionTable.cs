@@ -19,7 +19,7 @@ internal static class SubscriptionTable
 
     public static Task<List<Subscription>> OfListenerAsync(HubConnection db, long listenerId, CancellationToken cancellationToken) =>
         HubConnection.ListAsync(
-            db.Command($"SELECT {Columns} FROM subscriptions WHERE listener_id = @listener_id ORDER BY id DESC").With("@listener_id", listenerId),
+            db.Command($"SELECT {Columns} FROM subscriptions WHERE listener_id = @listener_id ORDER BY id").With("@listener_id", listenerId),
             Read, cancellationToken);
 
     /// <summary>Inserts a subscription; it carries its listener's owner so account-wide queries need no join.</summary>
