@@ -14,13 +14,13 @@ internal static class EventBases
     /// <summary>Maps the resource routes that <paramref name="map"/> adds under both bases.</summary>
     public static void MapOnBothBases(this IEndpointRouteBuilder routes, Action<RouteGroupBuilder> map)
     {
-        map(routes.MapGroup(Account).AddEndpointFilter(CheckScope));
-        map(routes.MapGroup(Extension).AddEndpointFilter(CheckScope));
+        map(routes.MapGroup(Account).AddEndpointFilter(CheckScope).WithErrorEnvelope());
+        map(routes.MapGroup(Extension).AddEndpointFilter(CheckScope).WithErrorEnvelope());
     }
 
     /// <summary>Maps routes under an account-level path outside the events bases (schedules), with the same token checks.</summary>
     public static RouteGroupBuilder MapAccountLevel(this IEndpointRouteBuilder routes, string path) =>
-        routes.MapGroup(path).AddEndpointFilter(CheckScope);
+        routes.MapGroup(path).AddEndpointFilter(CheckScope).WithErrorEnvelope();
 
     /// <summary>401 without a live token, 403 for a base outside the token's scope.</summary>
     private static async ValueTask<object?> CheckScope(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)

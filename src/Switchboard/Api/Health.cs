@@ -9,7 +9,7 @@ internal static class Health
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("ok")));
+        routes.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("ok"))).WithTags("Health").WithSummary("The process is up");
         routes.MapGet("/readyz", async Task<IResult> (HubDatabase database, HttpContext context, CancellationToken cancellationToken) =>
         {
             if (await database.IsReachableAsync(cancellationToken))
@@ -18,7 +18,7 @@ internal static class Health
             }
             await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Storage is not reachable.");
             return TypedResults.Empty;
-        });
+        }).WithTags("Health").WithSummary("Storage answers");
         return routes;
     }
 }

@@ -12,7 +12,7 @@ namespace Switchboard.Hosting;
 /// Builds and starts the hub: configuration, storage, the API. <c>switchboard serve</c> and the
 /// tests start it the same way, so the tests exercise what users run.
 /// </summary>
-internal static class Hub
+internal static partial class Hub
 {
     public static WebApplication Build(HubSettings settings)
     {
@@ -38,9 +38,12 @@ internal static class Hub
             kestrel.AddServerHeader = false;
         });
 
+        builder.AddApiDocs();
+
         var app = builder.Build();
         app.UseErrorEnvelope();
         app.MapHealth();
+        app.MapApiDocs();
         app.MapOnBothBases(group =>
         {
             group.MapProfiles();
@@ -70,7 +73,10 @@ internal static class Hub
         }
         await app.StartAsync(cancellationToken);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        app.Logger.LogInformation("Switchboard listening on {Url} with database {Database}; health at {Url}/healthz", url, database.Description, url);
+        LogListening(app.Logger, url, database.Description, url + ApiDocs.PagePath);
         return url;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Switchboard listening on {Url} with database {Database}; API reference at {DocsUrl}")]
+    private static partial void LogListening(ILogger logger, string url, string database, string docsUrl);
 }

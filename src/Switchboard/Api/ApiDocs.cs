@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.OpenApi;
+
+namespace Switchboard.Api;
+
+/// <summary>
+/// <c>GET /openapi/v1.json</c>, the OpenAPI document of every route, and <c>GET /docs</c>, a
+/// reference page rendered from it in the browser. The page is embedded: the hub may run
+/// where there is no internet, so nothing comes from a CDN.
+/// </summary>
+internal static class ApiDocs
+{
+    public const string DocumentPath = "/openapi/v1.json";
+    public const string PagePath = "/docs";
+
+    private static readonly int[] ErrorStatuses = [400, 401, 403, 404, 413, 415, 422];
+
+    public static IHostApplicationBuilder AddApiDocs(this IHostApplicationBuilder builder)
+    {
+        // Bodies are read by hand; the schemas come from the same source-generated contract the API writes with.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer(AddBaseParameters).AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Switchboard management API",
+                Version = "v4",
+                Description = "Listeners, callbacks, subscriptions, filters, profiles and schedules of the Switchboard event hub. "
+                    + "Every route exists at account level (/v4/accounts/{voip_id}/integrations/events) and extension level "
+                    + "(/v4/accounts/{voip_id}/extensions/{extension_id}/integrations/events). Errors answer {\"@error\": {\"@message\", \"@httpStatusCode\", \"@time\", \"@fields\"}}.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "A token from switchboard tokens create." },
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    /// <summary>
+    /// The base's <c>voip_id</c> and <c>extension_id</c> are checked by the scope filter, not bound
+    /// by handlers, so the generator does not see them: they are added from the route template.
+    /// </summary>
+    private static Task AddBaseParameters(OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters ??= [];
+        var template = context.Description.RelativePath ?? "";
+        foreach (var name in (string[])["extension_id", "voip_id"])
+        {
+            if ((template.Contains("{" + name + "}", StringComparison.Ordinal) || template.Contains("{" + name + ":", StringComparison.Ordinal)) && !operation.Parameters.Any(p => p.Name == name))
+            {
+                operation.Parameters.Insert(0, new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Path,
+                    Required = true,
+                    Description = name == "voip_id" ? "The account." : "The extension of the account.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+                });
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Declares the error envelope on every route of a group, for the document.</summary>
+    public static RouteGroupBuilder WithErrorEnvelope(this RouteGroupBuilder group)
+    {
+        foreach (var status in ErrorStatuses)
+        {
+            group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ApiErrorEnvelope), ["application/json"]));
+        }
+        return group;
+    }
+
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi(DocumentPath).ExcludeFromDescription();
+        var page = LoadPage();
+        app.MapGet(PagePath, () => TypedResults.Text(page, "text/html; charset=utf-8")).ExcludeFromDescription();
+        return app;
+    }
+
+    private static string LoadPage()
+    {
+        using var stream = typeof(ApiDocs).Assembly.GetManifestResourceStream("Switchboard.Api.docs.html")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
