@@ -28,6 +28,9 @@ internal sealed class TestHub : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The hub's services, for arranging what the API cannot (revoked tokens, …).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Starts a hub. Callbacks may reach loopback receivers (<c>Delivery:AllowPrivateNetworks</c>)
     /// unless <paramref name="settings"/> say otherwise: later settings win.
