@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Switchboard.Api;
@@ -57,7 +56,7 @@ internal sealed class FieldErrors
         }
     }
 
-    /// <summary>A string field: present (if required), a string, not blank, not too long, valid Unicode.</summary>
+    /// <summary>A string field: present (if required), a string, not blank, not too long.</summary>
     public string? String(JsonElement body, string field, bool required, bool nullable = false, int maxLength = MaxStringLength)
     {
         if (!Present(body, field, required, nullable, out var value))
@@ -83,11 +82,6 @@ internal sealed class FieldErrors
         if (text.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters");
-            return null;
-        }
-        if (!IsWellFormed(text))
-        {
-            Add(field, "must be valid Unicode text");
             return null;
         }
         return text;
@@ -187,32 +181,8 @@ internal sealed class FieldErrors
             && !text.Any(char.IsWhiteSpace) && text.Length <= 254;
     }
 
-    /// <summary>A name from the request made safe to echo: valid Unicode, at most <paramref name="max"/> characters.</summary>
-    public static string Printable(string text, int max)
-    {
-        var safe = IsWellFormed(text) ? text : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
-        return safe.Length > max ? safe[..max] + "…" : safe;
-    }
-
-    /// <summary>
-    /// False for text with a lone surrogate (JSON allows <c>"\ud800"</c>): it could not be written
-    /// back out as UTF-8, so it is refused at the door rather than failing later.
-    /// </summary>
-    private static bool IsWellFormed(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>A name from the request cut to at most <paramref name="max"/> characters, to echo in <c>@fields</c>.</summary>
+    public static string Printable(string text, int max) => text.Length > max ? text[..max] + "…" : text;
 
     /// <summary>
     /// Reports a missing required field; true when there is a value to check. A null where null
