@@ -189,6 +189,7 @@ public class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixt
             ($"{AccountBase}/callbacks?filters[enabled]=1", 422),
             ($"{AccountBase}/callbacks?filters[profile_id]=99999999999999999999999", 422),
             ($"{AccountBase}/callbacks?filters[config]=x", 422),
+            ($"{AccountBase}/callbacks?filters[name]=a&filters[name]=b", 422),
             ($"{AccountBase}/callbacks?filters[]=x", 422),
             ($"{AccountBase}/listeners?filters[callback_id][x]=1", 422),
             ($"{listener}/subscriptions?filters[tags]=call", 422),

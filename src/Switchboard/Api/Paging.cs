@@ -36,6 +36,11 @@ internal sealed record Paging(int Limit, int Offset, IReadOnlyList<(string Colum
                 continue;
             }
             var field = key["filters[".Length..^1];
+            if (values.Count != 1)
+            {
+                errors.Add(key.Length > 64 ? key[..64] : key, "must be given once: filters match one exact value");
+                continue;
+            }
             var text = values.ToString();
             if (!allowed.TryGetValue(field, out var kind))
             {
