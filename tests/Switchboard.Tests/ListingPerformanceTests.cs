@@ -1,36 +1,56 @@
-using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 
 namespace Switchboard.Tests;
 
-/// <summary>Lists and reads stay fast for an account with many listeners: the queries use the indexes.</summary>
+/// <summary>
+/// An account with many listeners: lists and reads answer the right rows, and the queries use the
+/// indexes. How fast they answer is measured by a benchmark (docs/benchmarks.md), not here: a timed
+/// unit test fails on a busy machine and passes on a slow query.
+/// </summary>
 public class ListingPerformanceTests
 {
     private const int Listeners = 10_000;
 
     [Fact]
-    public async Task The_first_page_of_10000_listeners_and_one_listener_answer_well_under_5_ms()
+    public async Task The_first_page_of_10000_listeners_and_one_listener_answer_with_the_right_rows()
     {
         await using var hub = await TestHub.StartAsync();
         using var client = await hub.ClientAsync(TokenScope.Account, 1000002);
         var callback = await CreateAsync(client, $"{AccountBase}/callbacks", """{"config": {"email": "a@example.org"}}""");
         await InsertListenersAsync(hub, callback);
-        // Rows of other accounts and extensions around them, so the scope has something to skip.
+        // Rows of another account after them, so the scope has something to skip.
         await InsertListenersAsync(hub, callback, voipId: 2000003);
+        // The account's rows got ids 1…10 000 in insert order (row i has id i + 1); the other account's follow.
+        var accountIds = Enumerable.Range(0, Listeners).Select(i => (long)i + 1).Reverse().ToList();
+        var extensionIds = Enumerable.Range(0, Listeners).Where(i => ExtensionOf(i) == 7).Select(i => (long)i + 1).Reverse().ToList();
 
-        var list = await TimeAsync(client, $"{AccountBase}/listeners");
-        var one = await TimeAsync(client, $"{AccountBase}/listeners/{Listeners / 2}");
-        var extension = await TimeAsync(client, $"/v4/accounts/1000002/extensions/7/integrations/events/listeners");
+        var list = await ExpectAsync(await client.GetAsync($"{AccountBase}/listeners"), HttpStatusCode.OK);
+        Assert.Equal(Listeners, list.GetProperty("total").GetInt64());
+        Assert.Equal(25, list.GetProperty("limit").GetInt32());
+        Assert.Equal(accountIds.Take(25), list.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetInt64()));
+        Assert.All(list.GetProperty("items").EnumerateArray(), item => Assert.Equal(1000002, item.GetProperty("voip_id").GetInt64()));
+        var first = list.GetProperty("items")[0];
+        Assert.Equal(Listeners, first.GetProperty("id").GetInt64());
+        Assert.Equal(callback, first.GetProperty("callback_id").GetInt64());
+        Assert.Equal(ExtensionOf(Listeners - 1), ExtensionIdOf(first));
 
-        Assert.True(list < TimeSpan.FromMilliseconds(5), $"list: {list.TotalMilliseconds} ms");
-        Assert.True(one < TimeSpan.FromMilliseconds(5), $"get: {one.TotalMilliseconds} ms");
-        Assert.True(extension < TimeSpan.FromMilliseconds(5), $"extension list: {extension.TotalMilliseconds} ms");
-        var page = await BodyAsync(await client.GetAsync($"{AccountBase}/listeners"));
-        Assert.Equal(Listeners, page.GetProperty("total").GetInt64());
-        Assert.Equal(Listeners, page.GetProperty("items")[0].GetProperty("id").GetInt64());
+        var one = await ExpectAsync(await client.GetAsync($"{AccountBase}/listeners/{Listeners / 2}"), HttpStatusCode.OK);
+        Assert.Equal(Listeners / 2, one.GetProperty("id").GetInt64());
+        Assert.Equal(1000002, one.GetProperty("voip_id").GetInt64());
+        Assert.Equal(ExtensionOf(Listeners / 2 - 1), ExtensionIdOf(one));
+        Assert.Equal("2.0.0", one.GetProperty("version").GetString());
+
+        var extension = await ExpectAsync(await client.GetAsync("/v4/accounts/1000002/extensions/7/integrations/events/listeners"), HttpStatusCode.OK);
+        Assert.Equal(extensionIds.Count, extension.GetProperty("total").GetInt64());
+        Assert.Equal(extensionIds.Take(25), extension.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetInt64()));
+        Assert.All(extension.GetProperty("items").EnumerateArray(), item => Assert.Equal(7, item.GetProperty("extension_id").GetInt64()));
+
+        // The other account's rows exist, and stay out of this account's answers.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{AccountBase}/listeners/{Listeners + 1}")).StatusCode);
     }
 
     [Theory]
@@ -65,21 +85,11 @@ public class ListingPerformanceTests
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
-    /// <summary>The median of 30 timed requests, after a warm-up, so one slow scheduling slice does not decide.</summary>
-    private static async Task<TimeSpan> TimeAsync(HttpClient client, string path)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
-        var times = new List<TimeSpan>();
-        for (var i = 0; i < 30; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            using var response = await client.GetAsync(path);
-            await response.Content.ReadAsByteArrayAsync();
-            times.Add(watch.Elapsed);
-        }
-        times.Sort();
-        return times[times.Count / 2];
-    }
+    /// <summary>Where the i-th inserted listener of an account belongs: a third at account level, the rest spread over extensions 0–49.</summary>
+    private static long? ExtensionOf(int i) => i % 3 == 0 ? null : i % 50;
+
+    private static long? ExtensionIdOf(JsonElement listener) =>
+        listener.GetProperty("extension_id") is { ValueKind: JsonValueKind.Number } id ? id.GetInt64() : null;
 
     private static async Task InsertListenersAsync(TestHub hub, long callbackId, long voipId = 1000002)
     {
@@ -94,7 +104,7 @@ public class ListingPerformanceTests
         command.Parameters.AddWithValue("@c", callbackId);
         for (var i = 0; i < Listeners; i++)
         {
-            extension.Value = i % 3 == 0 ? DBNull.Value : i % 50;
+            extension.Value = ExtensionOf(i) is { } e ? e : DBNull.Value;
             await command.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
