@@ -27,7 +27,30 @@ internal sealed class Receiver : IAsyncDisposable
     /// <summary>How long the receiver waits before answering.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>When set, decides each answer (status and headers) instead of <see cref="Status"/>.</summary>
+    public Func<ReceivedRequest, (int Status, IReadOnlyDictionary<string, string>? Headers)>? Answer { get; set; }
+
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    /// <summary>The requests that carried events (not the <c>{"test": 1}</c> verification).</summary>
+    public IEnumerable<ReceivedRequest> Events => Requests.Where(r => !r.Body.StartsWith("{\"test\"", StringComparison.Ordinal) && (r.Body.Length > 0 || r.PathAndQuery.Contains("event=", StringComparison.Ordinal)));
+
+    /// <summary>Waits until <paramref name="done"/> holds for the requests so far; fails after <paramref name="timeout"/> (default 20 s).</summary>
+    public async Task WaitForAsync(Func<IReadOnlyList<ReceivedRequest>, bool> done, TimeSpan? timeout = null, string? what = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!done([.. Events]))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The receiver did not get {what ?? "what was expected"}; it got {Events.Count()} events.");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits for at least <paramref name="count"/> event requests.</summary>
+    public Task WaitForEventsAsync(int count, TimeSpan? timeout = null) => WaitForAsync(r => r.Count >= count, timeout, $"{count} events");
 
     public static async Task<Receiver> StartAsync(int status = 200)
     {
@@ -40,16 +63,22 @@ internal sealed class Receiver : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            receiver.Requests.Enqueue(new ReceivedRequest(
+            var request = new ReceivedRequest(
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body));
+                body);
+            receiver.Requests.Enqueue(request);
             if (receiver.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(receiver.Delay, context.RequestAborted);
             }
-            context.Response.StatusCode = receiver.Status;
+            var (status, headers) = receiver.Answer?.Invoke(request) ?? (receiver.Status, null);
+            context.Response.StatusCode = status;
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
         });
         await app.StartAsync();
         receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";

@@ -71,7 +71,8 @@ internal static class ApiDocs
     }
 
     /// <summary>Declares the error envelope on every route of a group, for the document.</summary>
-    public static RouteGroupBuilder WithErrorEnvelope(this RouteGroupBuilder group)
+    public static TBuilder WithErrorEnvelope<TBuilder>(this TBuilder group)
+        where TBuilder : IEndpointConventionBuilder
     {
         foreach (var status in ErrorStatuses)
         {

@@ -29,6 +29,8 @@ namespace Switchboard.Api;
 [JsonSerializable(typeof(Page<OverviewItem>))]
 [JsonSerializable(typeof(ExpressRequest))]
 [JsonSerializable(typeof(DeleteResult))]
+[JsonSerializable(typeof(Ingest.IngestResult))]
+[JsonSerializable(typeof(Ingest.ActivityRequest))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

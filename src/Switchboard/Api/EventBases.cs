@@ -1,3 +1,4 @@
+using Switchboard.Matching;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
@@ -48,6 +49,13 @@ internal static class EventBases
             return ApiResults.Error(StatusCodes.Status403Forbidden);
         }
         new Owner(voipId, extensionId).AttachTo(context);
-        return await next(invocation);
+        var result = await next(invocation);
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            // api.md, Listeners: a change holds for the next activity ingested after the answer,
+            // so the account's matching index is rebuilt before the answer goes out.
+            await context.RequestServices.GetRequiredService<ListenerIndex>().ReloadAsync(voipId, CancellationToken.None);
+        }
+        return result;
     }
 }

@@ -68,7 +68,7 @@ internal static class JsonBody
     /// JSON allows escapes like <c>"\ud800"</c> that no .NET string can hold; reading one throws.
     /// Every name and string is read once here so that the field checks never meet one.
     /// </summary>
-    private static bool HasOnlyReadableStrings(JsonElement element)
+    public static bool HasOnlyReadableStrings(JsonElement element)
     {
         try
         {

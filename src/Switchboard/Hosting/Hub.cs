@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Switchboard.Api;
 using Switchboard.Delivery;
+using Switchboard.Ingest;
+using Switchboard.Matching;
 using Switchboard.Storage;
 
 namespace Switchboard.Hosting;
@@ -29,9 +31,20 @@ internal static partial class Hub
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<CallbackHttp>();
         builder.Services.AddSingleton<CallbackVerifier>();
+        builder.Services.AddSingleton<ListenerIndex>();
+        builder.Services.AddSingleton<OutboxQueue>();
+        builder.Services.AddSingleton<HttpSender>();
+        builder.Services.AddSingleton<Deactivations>();
+        AddWorker<ActivityWriter>(builder.Services);
+        AddWorker<OutcomeWriter>(builder.Services);
+        AddWorker<DeliveryWorker>(builder.Services);
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Durations.TryParseList(o.RetrySchedule) is not null, "Delivery:RetrySchedule must be a comma list of durations such as 5s,30s,2m,1h")
+            .Validate(o => Durations.TryParse(o.DeactivateAfter, out _), "Delivery:DeactivateAfter must be a duration such as 24h or 30m")
+            .ValidateOnStart();
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
         {
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes;
@@ -43,6 +56,7 @@ internal static partial class Hub
         var app = builder.Build();
         app.UseErrorEnvelope();
         app.MapHealth();
+        app.MapIngest();
         app.MapApiDocs();
         app.MapOnBothBases(group =>
         {
@@ -65,6 +79,7 @@ internal static partial class Hub
     {
         var database = app.Services.GetRequiredService<HubDatabase>();
         await database.MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<ListenerIndex>().LoadAllAsync(cancellationToken);
         var tokens = app.Services.GetRequiredService<TokenStore>();
         if (!await tokens.AnyAsync(cancellationToken))
         {
@@ -75,6 +90,14 @@ internal static partial class Hub
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         LogListening(app.Logger, url, database.Description, url + ApiDocs.PagePath);
         return url;
+    }
+
+    /// <summary>A background worker that other services also call (to submit work to it).</summary>
+    private static void AddWorker<T>(IServiceCollection services)
+        where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(provider => provider.GetRequiredService<T>());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Switchboard listening on {Url} with database {Database}; API reference at {DocsUrl}")]

@@ -23,4 +23,41 @@ internal sealed class DeliveryOptions
     /// <summary>Timeout of a callback request when the callback sets none; api.md: 10 s.</summary>
     [Range(1, 30)]
     public int DefaultTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The waits before each retry of a failed event (delivery.md, Retries), a comma list of
+    /// durations such as <c>5s,30s,2m</c>; one attempt more than the list is long.
+    /// </summary>
+    public string RetrySchedule { get; set; } = "5s,30s,2m,10m,30m,1h,3h,6h";
+
+    /// <summary>Requests in flight to one callback at most (delivery.md, Concurrency).</summary>
+    [Range(1, 1024)]
+    public int MaxInFlightPerCallback { get; set; } = 16;
+
+    /// <summary>Events held in memory for delivery at most; the rest wait in storage.</summary>
+    [Range(100, 1_000_000)]
+    public int MaxEventsInMemory { get; set; } = 20_000;
+
+    /// <summary>A callback is disabled when every attempt to it has failed this long (delivery.md, Deactivation)…</summary>
+    public string DeactivateAfter { get; set; } = "24h";
+
+    /// <summary>…and at least this many events ran out of attempts in that time.</summary>
+    [Range(1, 1_000_000)]
+    public int DeactivateAfterExhausted { get; set; } = 10;
+
+    /// <summary>Failed attempts in a row that open a callback's circuit breaker.</summary>
+    [Range(1, 1000)]
+    public int BreakerFailures { get; set; } = 5;
+}
+
+/// <summary>The ingest API's limits (section <c>Ingest</c>; ingest.md, Transports).</summary>
+internal sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    [Range(1, 1_000_000)]
+    public int MaxLines { get; set; } = 10_000;
 }

@@ -1,0 +1,55 @@
+namespace Switchboard.Delivery;
+
+/// <summary>
+/// One callback's share of the delivery worker (delivery.md, Concurrency and Rate limit): its
+/// requests in flight, the events queued behind them, the times of its recent sends, and its
+/// circuit breaker. Guarded by its own lock; a slow callback only ever fills its own lane.
+/// </summary>
+internal sealed class CallbackLane
+{
+    /// <summary>Events a lane may queue behind its requests in flight; more wait in storage.</summary>
+    public const int MaxQueued = 2_000;
+
+    private readonly Queue<long> _recentSends = new();
+
+    public Queue<OutboxEvent> Queued { get; } = new();
+
+    public int InFlight { get; set; }
+
+    public int FailuresInARow { get; private set; }
+
+    /// <summary>While in the future (UNIX ms), the breaker is open: no requests to this callback.</summary>
+    public long OpenUntil { get; private set; }
+
+    /// <summary>Takes one send from the rate limit: false when <paramref name="number"/> were sent within the last <paramref name="periodMs"/>.</summary>
+    public bool TryTakeSend(int number, long periodMs, long now)
+    {
+        while (_recentSends.TryPeek(out var sent) && sent <= now - periodMs)
+        {
+            _recentSends.Dequeue();
+        }
+        if (_recentSends.Count >= number)
+        {
+            return false;
+        }
+        _recentSends.Enqueue(now);
+        return true;
+    }
+
+    /// <summary>Counts an attempt; enough failures in a row open the breaker for longer each time, up to 30 s.</summary>
+    public void Record(bool success, int breakerFailures, long now)
+    {
+        if (success)
+        {
+            FailuresInARow = 0;
+            OpenUntil = 0;
+            return;
+        }
+        FailuresInARow++;
+        if (FailuresInARow >= breakerFailures)
+        {
+            var pause = Math.Min(30_000, 1_000L << Math.Min(FailuresInARow - breakerFailures, 5));
+            OpenUntil = now + pause;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
+using Switchboard.Matching;
+
+namespace Switchboard.Delivery;
+
+/// <summary>
+/// Takes events from the <see cref="OutboxQueue"/> and delivers them, each callback in its own
+/// <see cref="CallbackLane"/>, and posts every outcome to the <see cref="OutcomeWriter"/>:
+/// delivered, retried later on the retry schedule, handed to a fallback, failed, or suppressed.
+/// </summary>
+internal sealed partial class DeliveryWorker(
+    OutboxQueue queue,
+    ListenerIndex index,
+    HttpSender http,
+    OutcomeWriter outcomes,
+    IOptions<DeliveryOptions> options,
+    TimeProvider clock,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private readonly Dictionary<long, CallbackLane> _lanes = [];
+    private readonly TimeSpan[] _retries = Durations.TryParseList(options.Value.RetrySchedule) ?? [];
+    private CancellationToken _stopping;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        queue.RecoverAll();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var outboxEvent = await queue.NextAsync(stoppingToken);
+            try
+            {
+                Dispatch(outboxEvent);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug must not stop delivery: the event stays pending and is tried again later.
+                LogDispatchFailed(logger, e, outboxEvent.Uuid);
+                Wait(outboxEvent, Now + 60_000);
+            }
+        }
+    }
+
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void Dispatch(OutboxEvent outboxEvent)
+    {
+        var now = Now;
+        var callback = Resolve(outboxEvent, now);
+        if (callback is null)
+        {
+            return;
+        }
+        var lane = LaneOf(callback.Id);
+        lock (lane)
+        {
+            if (callback.RateLimit is { } limit && !lane.TryTakeSend(limit.Number, limit.Period * 1000L, now))
+            {
+                outcomes.Post(new Outcome(outboxEvent, EventStatus.Suppressed, now, null, callback.Id, false,
+                    $"rate limit of {limit.Number} events per {limit.Period} s reached"));
+                return;
+            }
+            if (lane.OpenUntil > now)
+            {
+                // Breaker open: the callback keeps failing; its events wait instead of hammering it.
+                Wait(outboxEvent, lane.OpenUntil);
+                return;
+            }
+            if (lane.InFlight >= options.Value.MaxInFlightPerCallback)
+            {
+                if (lane.Queued.Count < CallbackLane.MaxQueued)
+                {
+                    lane.Queued.Enqueue(outboxEvent);
+                }
+                else
+                {
+                    Wait(outboxEvent, now + 1000);
+                }
+                return;
+            }
+            lane.InFlight++;
+        }
+        _ = SendAsync(outboxEvent, callback, lane);
+    }
+
+    /// <summary>
+    /// The callback to use for the event now: its own, or down the fallback chain when that one is
+    /// disabled (delivery.md, Fallback). Null when the event is settled here as failed.
+    /// </summary>
+    private IndexedCallback? Resolve(OutboxEvent outboxEvent, long now)
+    {
+        for (var hops = 0; hops < 32; hops++)
+        {
+            var callback = index.Callback(outboxEvent.VoipId, outboxEvent.CallbackId);
+            if (callback is null)
+            {
+                outcomes.Post(new Outcome(outboxEvent, EventStatus.Failed, now, null, outboxEvent.CallbackId, false, "the callback was deleted"));
+                return null;
+            }
+            if (callback.Enabled)
+            {
+                return callback;
+            }
+            if (callback.FallbackId is not { } fallback)
+            {
+                outcomes.Post(new Outcome(outboxEvent, EventStatus.Failed, now, null, callback.Id, false, "the callback is disabled and has no fallback"));
+                return null;
+            }
+            outboxEvent.CallbackId = fallback;
+            outboxEvent.Tries = 0;
+        }
+        outcomes.Post(new Outcome(outboxEvent, EventStatus.Failed, now, null, outboxEvent.CallbackId, false, "the fallback chain loops"));
+        return null;
+    }
+
+    private async Task SendAsync(OutboxEvent outboxEvent, IndexedCallback callback, CallbackLane lane)
+    {
+        while (true)
+        {
+            AttemptResult result;
+            try
+            {
+                result = callback.Http is not null
+                    ? await http.SendAsync(outboxEvent, callback, _stopping)
+                    : new AttemptResult(false, Now, 0, null, null, $"{callback.Row.Mode} delivery is not available on this hub yet");
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogSendFailed(logger, e, outboxEvent.Uuid);
+                result = new AttemptResult(false, Now, 0, callback.Http?.Url, null, "the hub could not send the request: " + e.Message);
+            }
+            outcomes.Post(Decide(outboxEvent, callback, result));
+
+            OutboxEvent? next;
+            lock (lane)
+            {
+                lane.Record(result.Success, options.Value.BreakerFailures, Now);
+                if (lane.OpenUntil > Now)
+                {
+                    while (lane.Queued.TryDequeue(out var waiting))
+                    {
+                        Wait(waiting, lane.OpenUntil);
+                    }
+                }
+                if (!lane.Queued.TryDequeue(out next))
+                {
+                    lane.InFlight--;
+                    return;
+                }
+            }
+            outboxEvent = next;
+            callback = index.Callback(outboxEvent.VoipId, outboxEvent.CallbackId) ?? callback;
+        }
+    }
+
+    /// <summary>delivery.md, Retries and Fallback: what follows an attempt.</summary>
+    private Outcome Decide(OutboxEvent outboxEvent, IndexedCallback callback, AttemptResult result)
+    {
+        outboxEvent.Attempts++;
+        outboxEvent.Tries++;
+        var now = Now;
+        if (result.Success)
+        {
+            return new Outcome(outboxEvent, EventStatus.Delivered, now, result, callback.Id, false);
+        }
+        if (!result.Gone && outboxEvent.Tries <= _retries.Length)
+        {
+            var wait = Jitter(_retries[outboxEvent.Tries - 1]);
+            if (result.RetryAfter is { } retryAfter && retryAfter > wait)
+            {
+                wait = retryAfter;
+            }
+            return new Outcome(outboxEvent, EventStatus.Pending, now + (long)wait.TotalMilliseconds, result, callback.Id, false);
+        }
+        // Exhausted (or 410): the fallback takes over with its own retries, else the event has failed.
+        if (callback.FallbackId is { } fallback && AccountListeners.Deliverable(fallback, index.Account(outboxEvent.VoipId)?.Callbacks ?? new Dictionary<long, IndexedCallback>()))
+        {
+            outboxEvent.CallbackId = fallback;
+            outboxEvent.Tries = 0;
+            return new Outcome(outboxEvent, EventStatus.Pending, now, result, callback.Id, true);
+        }
+        return new Outcome(outboxEvent, EventStatus.Failed, now, result, callback.Id, true);
+    }
+
+    /// <summary>±20 % so that events that failed together do not all come back at the same instant.</summary>
+    private static TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (Random.Shared.NextDouble() * 0.4));
+
+    private CallbackLane LaneOf(long callbackId)
+    {
+        lock (_lanes)
+        {
+            if (!_lanes.TryGetValue(callbackId, out var lane))
+            {
+                _lanes[callbackId] = lane = new CallbackLane();
+            }
+            return lane;
+        }
+    }
+
+    /// <summary>Lets the event go from memory until <paramref name="dueAtMs"/>; it is read back from storage then.</summary>
+    private void Wait(OutboxEvent outboxEvent, long dueAtMs)
+    {
+        queue.Later(outboxEvent.Id, dueAtMs);
+        queue.Settled(1);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not dispatch event {Uuid}; it is tried again in a minute")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string uuid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending event {Uuid} failed inside the hub")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string uuid);
+}

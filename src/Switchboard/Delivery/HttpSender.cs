@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Authentication;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Switchboard.Events;
+using Switchboard.Hosting;
+using Switchboard.Matching;
+
+namespace Switchboard.Delivery;
+
+/// <summary>
+/// Sends one event to an HTTP or HTTPS callback exactly as delivery.md says: the method's body or
+/// <c>event</c> query parameter, the configured headers, the Standard Webhooks headers with the
+/// signature when the callback has a secret, the callback's timeout, no redirects.
+/// </summary>
+internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> options, TimeProvider clock)
+{
+    /// <summary>delivery.md: response bodies are read up to 64 KiB, and 1 KiB of them kept.</summary>
+    private const int MaxResponseBytes = 64 * 1024;
+    private const int KeptResponseChars = 1024;
+
+    private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+
+    public async Task<AttemptResult> SendAsync(OutboxEvent outboxEvent, IndexedCallback callback, CancellationToken cancellationToken)
+    {
+        var config = callback.Http!;
+        var body = EventRenderer.Render(outboxEvent);
+        var method = new HttpMethod(config.Method);
+        var hasBody = config.Method is "POST" or "PUT" or "PATCH";
+        var url = hasBody ? config.Url : WithEventParameter(config.Url, body);
+        var started = clock.GetTimestamp();
+        var at = clock.GetUtcNow();
+        using var request = new HttpRequestMessage(method, url);
+        if (hasBody)
+        {
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } };
+        }
+        foreach (var header in config.Headers ?? [])
+        {
+            if (!request.Headers.TryAddWithoutValidation(header.Name, header.Value))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(header.Name, header.Value);
+            }
+        }
+        var timestamp = at.ToUnixTimeSeconds();
+        request.Headers.TryAddWithoutValidation("webhook-id", outboxEvent.Uuid);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (config.Secret is { } secret)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-signature", new WebhookSignature(secret).Sign(outboxEvent.Uuid, timestamp, body));
+        }
+
+        var timeout = TimeSpan.FromSeconds(config.Timeout ?? options.Value.DefaultTimeoutSeconds);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            var status = (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                // Drained so the connection goes back to the pool, but never more than the cap.
+                await ReadCappedAsync(response, timeoutSource.Token);
+                return new AttemptResult(true, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, null);
+            }
+            var text = await ReadCappedAsync(response, timeoutSource.Token);
+            var error = $"answered {status} {response.ReasonPhrase}".TrimEnd() + (text.Length > 0 ? ": " + text : "");
+            return new AttemptResult(false, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, error, RetryAfter(response));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed(at, started, config.Url, $"no answer within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return Failed(at, started, config.Url, Describe(e));
+        }
+    }
+
+    /// <summary>api.md, Verification and delivery: words an owner understands for a failed request.</summary>
+    public static string Describe(HttpRequestException e) => e switch
+    {
+        { InnerException: BlockedAddressException blocked } => $"refused: {blocked.Message}",
+        { InnerException: AuthenticationException tls } => $"TLS error: {tls.Message}",
+        { HttpRequestError: HttpRequestError.ConnectionError } => $"connection failed: {e.InnerException?.Message ?? e.Message}",
+        { HttpRequestError: HttpRequestError.NameResolutionError } => $"host not found: {e.InnerException?.Message ?? e.Message}",
+        _ => e.InnerException?.Message ?? e.Message,
+    };
+
+    private AttemptResult Failed(DateTimeOffset at, long started, string url, string error) =>
+        new(false, at.ToUnixTimeMilliseconds(), Elapsed(started), url, null, error);
+
+    private int Elapsed(long started) => (int)Math.Min(int.MaxValue, clock.GetElapsedTime(started).TotalMilliseconds);
+
+    private static string WithEventParameter(string url, byte[] body) =>
+        url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "event=" + Uri.EscapeDataString(Encoding.UTF8.GetString(body));
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+        return retryAfter.Delta ?? (retryAfter.Date is { } date ? date - clock.GetUtcNow() : null);
+    }
+
+    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[4096];
+        var kept = new MemoryStream();
+        var total = 0;
+        int read;
+        while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), cancellationToken)) > 0)
+        {
+            total += read;
+            if (kept.Length < KeptResponseChars * 4)
+            {
+                kept.Write(buffer, 0, read);
+            }
+        }
+        var text = Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim();
+        return text.Length > KeptResponseChars ? text[..KeptResponseChars] : text;
+    }
+}
