@@ -34,11 +34,11 @@ internal static class Pipeline
         operatorClient.PostAsync("/v4/ingest", new StringContent(string.Join('\n', activities.Select(a => a.ToJsonString())), Encoding.UTF8, "application/x-ndjson"));
 
     /// <summary>Creates callback, listener and subscriptions in one express create; returns the overview item.</summary>
-    public static async Task<JsonElement> ListenAsync(HttpClient client, string baseUrl, string callbackUrl, string[][] subscriptions, string? filters = null, string? callbackExtra = null, string? listenerExtra = null)
+    public static async Task<JsonElement> ListenAsync(HttpClient client, string baseUrl, string callbackUrl, string[][] subscriptions, string? filters = null, string? callbackExtra = null, string? listenerExtra = null, string? callbackFields = null)
     {
         var tags = string.Join(", ", subscriptions.Select(t => "{\":tags\": " + JsonSerializer.Serialize(t) + "}"));
         var filterPart = filters is null ? "" : ", \":filters\": " + filters;
-        var body = "{\":callback\": {\"config\": {\"url\": \"" + callbackUrl + "\"" + callbackExtra + "}}, \":subscriptions\": [" + tags + "]" + filterPart + listenerExtra + "}";
+        var body = "{\":callback\": {\"config\": {\"url\": \"" + callbackUrl + "\"" + callbackExtra + "}" + callbackFields + "}, \":subscriptions\": [" + tags + "]" + filterPart + listenerExtra + "}";
         return await ExpectAsync(await client.PostAsync($"{baseUrl}/overview", Json(body)), HttpStatusCode.Created);
     }
 

@@ -33,7 +33,7 @@ internal sealed class Receiver : IAsyncDisposable
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
     /// <summary>The requests that carried events (not the <c>{"test": 1}</c> verification).</summary>
-    public IEnumerable<ReceivedRequest> Events => Requests.Where(r => !r.Body.StartsWith("{\"test\"", StringComparison.Ordinal) && (r.Body.Length > 0 || r.PathAndQuery.Contains("event=", StringComparison.Ordinal)));
+    public IEnumerable<ReceivedRequest> Events => Requests.Where(r => !(r.Headers.TryGetValue("webhook-id", out var id) && id.StartsWith("test_", StringComparison.Ordinal)));
 
     /// <summary>Waits until <paramref name="done"/> holds for the requests so far; fails after <paramref name="timeout"/> (default 20 s).</summary>
     public async Task WaitForAsync(Func<IReadOnlyList<ReceivedRequest>, bool> done, TimeSpan? timeout = null, string? what = null)

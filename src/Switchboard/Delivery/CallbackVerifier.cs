@@ -70,7 +70,8 @@ internal sealed partial class CallbackVerifier(CallbackHttp http, IOptions<Deliv
         return request;
     }
 
-    private static string Describe(HttpRequestException e)
+    /// <summary>Words an owner understands for a request that got no answer (verification and delivery).</summary>
+    public static string Describe(HttpRequestException e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Authentication;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Switchboard.Events;
@@ -74,19 +73,9 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
         }
         catch (HttpRequestException e)
         {
-            return Failed(at, started, config.Url, Describe(e));
+            return Failed(at, started, config.Url, CallbackVerifier.Describe(e));
         }
     }
-
-    /// <summary>api.md, Verification and delivery: words an owner understands for a failed request.</summary>
-    public static string Describe(HttpRequestException e) => e switch
-    {
-        { InnerException: BlockedAddressException blocked } => $"refused: {blocked.Message}",
-        { InnerException: AuthenticationException tls } => $"TLS error: {tls.Message}",
-        { HttpRequestError: HttpRequestError.ConnectionError } => $"connection failed: {e.InnerException?.Message ?? e.Message}",
-        { HttpRequestError: HttpRequestError.NameResolutionError } => $"host not found: {e.InnerException?.Message ?? e.Message}",
-        _ => e.InnerException?.Message ?? e.Message,
-    };
 
     private AttemptResult Failed(DateTimeOffset at, long started, string url, string error) =>
         new(false, at.ToUnixTimeMilliseconds(), Elapsed(started), url, null, error);
