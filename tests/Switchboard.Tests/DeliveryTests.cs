@@ -135,6 +135,29 @@ public class DeliveryTests
     }
 
     [Fact]
+    public async Task A_callback_that_keeps_failing_warns_its_owner_once_then_is_disabled_after_the_window()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=20ms", "--Delivery:DeactivateAfter=0s", "--Delivery:DeactivateAfterExhausted=3");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        var item = await ListenAsync(account, AccountBase, receiver.Url, [["call"]]);
+        var callbackId = item.GetProperty(":callback").GetProperty("id").GetInt64();
+        receiver.Status = 500;
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await IngestAsync(producer, ActivityOf(Call));
+            await WaitForStatusAsync(hub, "failed", i);
+        }
+
+        var callback = await BodyAsync(await account.GetAsync($"{AccountBase}/callbacks/{callbackId}"));
+        Assert.False(callback.GetProperty("enabled").GetBoolean());
+        Assert.Equal(["failing", "deactivated"], await NotificationKindsAsync(hub, callbackId));
+        Assert.Equal(6, receiver.Events.Count());
+    }
+
+    [Fact]
     public async Task Events_over_the_rate_limit_are_suppressed_not_sent()
     {
         await using var hub = await TestHub.StartAsync();
@@ -250,9 +273,11 @@ public class DeliveryTests
         return (await HubConnection.ListAsync(db.Command("SELECT error FROM attempts ORDER BY id DESC"), r => r.GetString(0), CancellationToken.None))[0];
     }
 
-    private static async Task<string?> NotificationKindAsync(TestHub hub, long callbackId)
+    private static async Task<string?> NotificationKindAsync(TestHub hub, long callbackId) => (await NotificationKindsAsync(hub, callbackId)).SingleOrDefault();
+
+    private static async Task<List<string>> NotificationKindsAsync(TestHub hub, long callbackId)
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
-        return (await HubConnection.ListAsync(db.Command("SELECT kind FROM notifications WHERE callback_id = @id").With("@id", callbackId), r => r.GetString(0), CancellationToken.None)).SingleOrDefault();
+        return await HubConnection.ListAsync(db.Command("SELECT kind FROM notifications WHERE callback_id = @id ORDER BY id").With("@id", callbackId), r => r.GetString(0), CancellationToken.None);
     }
 }
