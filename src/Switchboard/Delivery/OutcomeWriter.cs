@@ -30,35 +30,52 @@ internal sealed partial class OutcomeWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Outcome>(MaxBatch);
-        while (await _outcomes.Reader.WaitToReadAsync(stoppingToken))
+        try
         {
-            while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
+            while (await _outcomes.Reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Add(outcome);
+                await WriteBatchAsync(batch, stoppingToken);
             }
-            try
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: record what is known, so those events are not sent again after the restart.
+            await WriteBatchAsync(batch, CancellationToken.None, retry: false);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Outcome> batch, CancellationToken cancellationToken, bool retry = true)
+    {
+        while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
+        {
+            batch.Add(outcome);
+        }
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var disabled = await WriteAsync(batch, cancellationToken);
+            foreach (var outcome in batch)
             {
-                var disabled = await WriteAsync(batch, stoppingToken);
-                foreach (var outcome in batch)
+                if (outcome.Status == EventStatus.Pending)
                 {
-                    if (outcome.Status == EventStatus.Pending)
-                    {
-                        queue.Later(outcome.Event.Id, outcome.NextAttemptAt);
-                    }
-                }
-                queue.Settled(batch.Count);
-                batch.Clear();
-                foreach (var (callback, reason) in disabled)
-                {
-                    await deactivations.AnnounceAsync(callback, reason, stoppingToken);
+                    queue.Later(outcome.Event.Id, outcome.NextAttemptAt);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            queue.Settled(batch.Count);
+            batch.Clear();
+            foreach (var (callback, reason) in disabled)
             {
-                // Storage refused the batch: keep it and try again, the events stay pending meanwhile.
-                LogWriteFailed(logger, e, batch.Count);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await deactivations.AnnounceAsync(callback, reason, cancellationToken);
             }
+        }
+        catch (Exception e) when (e is not OperationCanceledException && retry)
+        {
+            // Storage refused the batch: keep it and try again, the events stay pending meanwhile.
+            LogWriteFailed(logger, e, batch.Count);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
     }
 

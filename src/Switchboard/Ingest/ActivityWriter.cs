@@ -37,33 +37,50 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var group = new List<Submission>();
-        while (await _submissions.Reader.WaitToReadAsync(stoppingToken))
+        try
         {
-            var activities = 0;
-            while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
+            while (await _submissions.Reader.WaitToReadAsync(stoppingToken))
             {
-                group.Add(submission);
-                activities += submission.Activities.Count;
+                await WriteGroupAsync(stoppingToken);
             }
-            try
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what was already submitted is still written, so its requests get their answer.
+            _submissions.Writer.TryComplete();
+            await WriteGroupAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task WriteGroupAsync(CancellationToken cancellationToken)
+    {
+        var group = new List<Submission>();
+        var activities = 0;
+        while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
+        {
+            group.Add(submission);
+            activities += submission.Activities.Count;
+        }
+        if (group.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var (results, events) = await WriteAsync(group, cancellationToken);
+            queue.Add(events);
+            for (var i = 0; i < group.Count; i++)
             {
-                var (results, events) = await WriteAsync(group, stoppingToken);
-                queue.Add(events);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Done.SetResult(results[i]);
-                }
+                group[i].Done.SetResult(results[i]);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(logger, e, activities);
+            foreach (var submission in group)
             {
-                LogWriteFailed(logger, e, activities);
-                foreach (var submission in group)
-                {
-                    submission.Done.TrySetException(e);
-                }
+                submission.Done.TrySetException(e);
             }
-            group.Clear();
         }
     }
 

@@ -124,7 +124,16 @@ internal static class IngestRoutes
         {
             activity.Listeners = index.Match(activity, nowSeconds);
         }
-        var result = await writer.SubmitAsync(activities);
+        IngestResult result;
+        try
+        {
+            result = await writer.SubmitAsync(activities);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            // Not stored, so not acknowledged: the producer keeps the activities and sends them again.
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "The activities could not be stored and were not accepted; send them again. " + e.Message);
+        }
         return TypedResults.Json(result, ApiJsonContext.Default.IngestResult, statusCode: StatusCodes.Status202Accepted);
     }
 
