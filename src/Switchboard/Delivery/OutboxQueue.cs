@@ -26,6 +26,9 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
     // Events taken by the worker and not yet settled in storage; bounds the memory delivery uses.
     private readonly SemaphoreSlim _inMemory = new(options.Value.MaxEventsInMemory, options.Value.MaxEventsInMemory);
 
+    // The same count for metrics: the semaphore also holds the slot NextAsync takes before it has an event.
+    private int _taken;
+
     private readonly Channel<OutboxEvent> _fresh = Channel.CreateBounded<OutboxEvent>(new BoundedChannelOptions(10_000) { SingleReader = true });
     private readonly PriorityQueue<long, long> _waiting = new();
     private readonly Queue<OutboxEvent> _ready = new();
@@ -103,13 +106,14 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
     }
 
     /// <summary>Events taken by <see cref="NextAsync"/> and not yet <see cref="Settled"/> (metrics).</summary>
-    public int InMemory => options.Value.MaxEventsInMemory - _inMemory.CurrentCount;
+    public int InMemory => Volatile.Read(ref _taken);
 
     /// <summary>Events taken by <see cref="NextAsync"/> are settled in storage (or put back to wait): room for more.</summary>
     public void Settled(int count)
     {
         if (count > 0)
         {
+            Interlocked.Add(ref _taken, -count);
             _inMemory.Release(count);
         }
     }
@@ -125,6 +129,7 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
         {
             if (_ready.TryDequeue(out var ready) || _fresh.Reader.TryRead(out ready))
             {
+                Interlocked.Increment(ref _taken);
                 return ready;
             }
             if (await LoadDueAsync(cancellationToken) || await LoadBacklogAsync(cancellationToken))

@@ -16,6 +16,7 @@ internal sealed partial class OutcomeWriter(
     OutboxQueue queue,
     ListenerIndex index,
     Deactivations deactivations,
+    HubMetrics metrics,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     ILogger<OutcomeWriter> logger) : BackgroundService
@@ -59,6 +60,7 @@ internal sealed partial class OutcomeWriter(
             var disabled = await WriteAsync(batch, cancellationToken);
             foreach (var outcome in batch)
             {
+                metrics.Recorded(outcome);
                 if (outcome.Status == EventStatus.Pending)
                 {
                     queue.Later(outcome.Event.Id, outcome.NextAttemptAt);

@@ -35,6 +35,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddSingleton<HttpSender>();
         builder.Services.AddSingleton<Deactivations>();
+        builder.Services.AddSingleton<HubMetrics>();
         AddWorker<ActivityWriter>(builder.Services);
         AddWorker<OutcomeWriter>(builder.Services);
         AddWorker<DeliveryWorker>(builder.Services);
@@ -57,6 +58,7 @@ internal static partial class Hub
         app.UseErrorEnvelope();
         app.MapHealth();
         app.MapIngest();
+        app.MapMetrics();
         app.MapApiDocs();
         app.MapOnBothBases(group =>
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Switchboard.Delivery;
 using Switchboard.Events;
+using Switchboard.Hosting;
 using Switchboard.Storage;
 
 namespace Switchboard.Ingest;
@@ -16,7 +17,7 @@ internal sealed record IngestResult(int Accepted, int Duplicates);
 /// committed. Requests arriving while a transaction is being written are grouped into the next
 /// one (group commit), so durability costs one fsync per group rather than per request.
 /// </summary>
-internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue queue, TimeProvider clock, ILogger<ActivityWriter> logger) : BackgroundService
+internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue queue, HubMetrics metrics, TimeProvider clock, ILogger<ActivityWriter> logger) : BackgroundService
 {
     private const int MaxActivitiesPerTransaction = 20_000;
     private static readonly long KeyLifetimeMs = (long)TimeSpan.FromHours(24).TotalMilliseconds;
@@ -69,6 +70,7 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
         {
             var (results, events) = await WriteAsync(group, cancellationToken);
             queue.Add(events);
+            metrics.Ingested(results.Sum(r => (long)r.Accepted), events.Count);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Done.SetResult(results[i]);

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Switchboard.Delivery;
+using Switchboard.Hosting;
+using Switchboard.Matching;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+/// <summary>
+/// <c>GET /metrics</c> in the Prometheus text exposition format, for an operator token or a
+/// client on the same machine without a token (api.md, Operator and health routes).
+/// </summary>
+internal static class Metrics
+{
+    public const string Path = "/metrics";
+    private const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static void MapMetrics(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(Path, Get).WithTags("Health").WithErrorEnvelope()
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .WithSummary("Counters and gauges in the Prometheus text format (operator token, or loopback without a token)");
+    }
+
+    private static async Task<IResult> Get(HttpContext context, TokenStore tokens, HubMetrics metrics, OutboxQueue queue, ListenerIndex index)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        if (header.Length > 0)
+        {
+            // A token that was sent is checked even from loopback: a wrong one is a mistake to report.
+            var info = token.Length == 0 ? null : await tokens.FindAsync(token, context.RequestAborted);
+            if (info is null)
+            {
+                return ApiResults.Error(StatusCodes.Status401Unauthorized);
+            }
+            if (info.Scope != TokenScope.Operator)
+            {
+                return ApiResults.Error(StatusCodes.Status403Forbidden, "Metrics take an operator token.");
+            }
+        }
+        else if (!IsLoopback(context.Connection.RemoteIpAddress))
+        {
+            return ApiResults.Error(StatusCodes.Status401Unauthorized, "Metrics take an operator token, except from the hub's own machine.");
+        }
+        return TypedResults.Text(Render(metrics, queue, index), ContentType);
+    }
+
+    private static bool IsLoopback(IPAddress? address) =>
+        address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
+    private static string Render(HubMetrics metrics, OutboxQueue queue, ListenerIndex index)
+    {
+        var text = new StringBuilder(2048);
+        void Family(string name, string type, string help)
+        {
+            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        }
+        void Sample(string name, long value, string labels = "") =>
+            text.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Family("switchboard_activities_ingested_total", "counter", "Activities stored by ingest since the hub started.");
+        Sample("switchboard_activities_ingested_total", metrics.ActivitiesIngested);
+        Family("switchboard_events_created_total", "counter", "Events rendered for listeners and put in the outbox since the hub started.");
+        Sample("switchboard_events_created_total", metrics.EventsCreated);
+        Family("switchboard_deliveries_total", "counter", "Events that reached an end since the hub started, by status.");
+        Sample("switchboard_deliveries_total", metrics.Delivered, "{status=\"delivered\"}");
+        Sample("switchboard_deliveries_total", metrics.Failed, "{status=\"failed\"}");
+        Sample("switchboard_deliveries_total", metrics.Suppressed, "{status=\"suppressed\"}");
+        Family("switchboard_attempts_total", "counter", "Delivery attempts recorded since the hub started, by result.");
+        Sample("switchboard_attempts_total", metrics.SuccessfulAttempts, "{result=\"success\"}");
+        Sample("switchboard_attempts_total", metrics.FailedAttempts, "{result=\"failure\"}");
+        Family("switchboard_events_in_memory", "gauge", "Events taken for delivery and not yet settled in storage.");
+        Sample("switchboard_events_in_memory", queue.InMemory);
+        Family("switchboard_events_waiting", "gauge", "Events waiting for a later attempt (retries, fallbacks, breaker pauses).");
+        Sample("switchboard_events_waiting", queue.WaitingCount);
+        Family("switchboard_listener_index_accounts", "gauge", "Accounts in the in-memory listener index.");
+        Sample("switchboard_listener_index_accounts", index.AccountCount);
+        return text.ToString();
+    }
+}
