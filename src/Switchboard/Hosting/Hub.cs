@@ -68,6 +68,7 @@ internal static partial class Hub
             group.MapSubscriptions();
             group.MapFilters();
             group.MapOverview();
+            group.MapDeliveries();
         });
         app.MapAccountLevel(Schedules.Base).MapSchedules();
         return app;

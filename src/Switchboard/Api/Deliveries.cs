@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchboard.Delivery;
+using Switchboard.Storage;
+
+namespace Switchboard.Api;
+
+/// <summary>
+/// An event of a listener's delivery log (api.md, Deliveries). <see cref="LastAttemptAt"/> is ISO
+/// 8601 UTC with milliseconds, like <c>@time</c>: attempts come milliseconds apart (a fallback
+/// is tried at once), which UNIX seconds would blur.
+/// </summary>
+internal sealed record EventDelivery(
+    string Uuid, long TimestampNs, IReadOnlyList<string> Tags, string DataType, string DataObjectUuid, string Status, int Attempts, string? LastAttemptAt, long CallbackId)
+{
+    public static EventDelivery Of(LoggedEvent row) => new(
+        row.Uuid, row.TimestampNs, row.Tags, row.DataType, row.DataObjectUuid, row.Status, row.Attempts, Deliveries.Iso(row.LastAttemptAt), row.CallbackId);
+}
+
+/// <summary>One attempt to deliver an event; <see cref="At"/> in ISO 8601 UTC with milliseconds.</summary>
+internal sealed record DeliveryAttempt(string At, long CallbackId, string? Url, int? StatusCode, int DurationMs, string? Error)
+{
+    public static DeliveryAttempt Of(LoggedAttempt attempt) => new(
+        Deliveries.Iso(attempt.At)!, attempt.CallbackId, attempt.Url, attempt.StatusCode, attempt.DurationMs, attempt.Error);
+}
+
+/// <summary>
+/// An event as its receiver gets it (<see cref="Event"/>, the Events v2 JSON) with where its
+/// delivery stands: the callback it is with now, when it is tried next while pending, and every
+/// attempt so far, oldest first.
+/// </summary>
+internal sealed record EventDeliveryDetail(
+    JsonElement Event, string Status, long CallbackId, string? LastAttemptAt, string? NextAttemptAt, IReadOnlyList<DeliveryAttempt> Attempts);
+
+/// <summary><c>{base}/listeners/{listener_id}/events</c>: a listener's delivery log, one event, and redelivery (api.md, Deliveries).</summary>
+internal static class Deliveries
+{
+    private static readonly Dictionary<string, FilterKind> ListFilters = new() { ["status"] = FilterKind.Text, ["data_type"] = FilterKind.Text };
+
+    public static void MapDeliveries(this RouteGroupBuilder group)
+    {
+        var events = group.MapGroup("/listeners/{listener_id:long}/events").WithTags("Deliveries");
+        events.MapGet("/", List).Produces<Page<EventDelivery>>().WithSummary("List the events rendered for a listener")
+            .WithDescription("Newest first. Filters: status (pending, delivered, failed, suppressed), data_type. last_attempt_at is ISO 8601 UTC.");
+        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithSummary("Get an event with its delivery attempts")
+            .WithDescription("event is the Events v2 JSON the callback receives; attempts lists every attempt, oldest first; times are ISO 8601 UTC.");
+        events.MapPost("/{uuid}/redeliver", Redeliver).Produces<EventDelivery>(StatusCodes.Status202Accepted)
+            .Produces<ApiErrorEnvelope>(StatusCodes.Status409Conflict, "application/json")
+            .WithSummary("Queue an event for delivery again")
+            .WithDescription("For a delivered, failed or suppressed event: it goes to the listener's callback again with a fresh set of retries; "
+                + "earlier attempts stay in the log. 409 while the event is still pending.");
+    }
+
+    /// <summary>UNIX milliseconds as ISO 8601 UTC with milliseconds (the format of <c>@time</c>).</summary>
+    public static string? Iso(long? unixMs) => unixMs is { } ms
+        ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+        : null;
+
+    private static async Task<IResult> List(long listener_id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
+    {
+        var (paging, error) = Paging.Parse(context.Request, ListFilters);
+        if (paging is null)
+        {
+            return error!;
+        }
+        var status = paging.Filters.Where(f => f.Column == "status").Select(f => (string)f.Value).FirstOrDefault();
+        if (status is not null && !EventStatus.All.Contains(status))
+        {
+            return ApiResults.Invalid(new Dictionary<string, string> { ["filters[status]"] = $"must be one of {string.Join(", ", EventStatus.All)}" });
+        }
+        var dataType = paging.Filters.Where(f => f.Column == "data_type").Select(f => (string)f.Value).FirstOrDefault();
+        await using var db = await database.ConnectAsync(cancellationToken);
+        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
+        {
+            return ApiResults.NotFound("Listener");
+        }
+        var rows = await EventTable.PageAsync(db, listener_id, status, dataType, paging.Limit, paging.Offset, cancellationToken);
+        return TypedResults.Json(paging.Answer(rows, EventDelivery.Of), ApiJsonContext.Default.PageEventDelivery);
+    }
+
+    private static async Task<IResult> Get(long listener_id, string uuid, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
+    {
+        await using var db = await database.ConnectAsync(cancellationToken);
+        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
+        {
+            return ApiResults.NotFound("Listener");
+        }
+        if (await EventTable.FindAsync(db, listener_id, uuid, cancellationToken) is not { } found)
+        {
+            return ApiResults.NotFound("Event");
+        }
+        var (row, data) = found;
+        var attempts = await EventTable.AttemptsAsync(db, row.Id, cancellationToken);
+        using var rendered = JsonDocument.Parse(EventRenderer.Render(EventTable.ToOutboxEvent(row, data)));
+        // Cloned: the answer is written after the handler has returned and disposed the document.
+        var detail = new EventDeliveryDetail(
+            rendered.RootElement.Clone(), row.Status, row.CallbackId, Iso(row.LastAttemptAt),
+            row.Status == EventStatus.Pending ? Iso(row.NextAttemptAt) : null, [.. attempts.Select(DeliveryAttempt.Of)]);
+        return TypedResults.Json(detail, ApiJsonContext.Default.EventDeliveryDetail);
+    }
+
+    private static async Task<IResult> Redeliver(
+        long listener_id, string uuid, HttpContext context, HubDatabase database, OutboxQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var db = await database.ConnectAsync(cancellationToken);
+        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
+        {
+            return ApiResults.NotFound("Listener");
+        }
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (await EventTable.RedeliverAsync(db, listener_id, uuid, now, cancellationToken) is not { } eventId)
+        {
+            return await EventTable.FindAsync(db, listener_id, uuid, cancellationToken) is null
+                ? ApiResults.NotFound("Event")
+                : ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
+        }
+        var (row, _) = (await EventTable.FindAsync(db, listener_id, uuid, cancellationToken))!.Value;
+        // Committed (the update ran on its own): the worker reads the event back from storage when due.
+        queue.Later(eventId, now);
+        return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Default.EventDelivery, statusCode: StatusCodes.Status202Accepted);
+    }
+}
