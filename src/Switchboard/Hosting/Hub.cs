@@ -35,6 +35,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddSingleton<HttpSender>();
         builder.Services.AddSingleton<Deactivations>();
+        builder.Services.AddSingleton<ApiErrorReporter>();
         AddWorker<ActivityWriter>(builder.Services);
         AddWorker<OutcomeWriter>(builder.Services);
         AddWorker<DeliveryWorker>(builder.Services);
@@ -54,6 +55,7 @@ internal static partial class Hub
         builder.AddApiDocs();
 
         var app = builder.Build();
+        app.UseApiErrorReports();
         app.UseErrorEnvelope();
         app.MapHealth();
         app.MapIngest();
