@@ -10,7 +10,7 @@ namespace Switchboard.Api;
 /// </summary>
 internal static class CallbackMasking
 {
-    private static readonly HashSet<string> SecretHeaders = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> SecretHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Authorization", "Proxy-Authorization", "X-Api-Key", "Cookie",
     };

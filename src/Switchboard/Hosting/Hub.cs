@@ -36,6 +36,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<HttpSender>();
         builder.Services.AddSingleton<Deactivations>();
         builder.Services.AddSingleton<HubMetrics>();
+        builder.Services.AddSingleton<ApiErrorReporter>();
         AddWorker<ActivityWriter>(builder.Services);
         AddWorker<OutcomeWriter>(builder.Services);
         AddWorker<DeliveryWorker>(builder.Services);
@@ -55,6 +56,7 @@ internal static partial class Hub
         builder.AddApiDocs();
 
         var app = builder.Build();
+        app.UseApiErrorReports();
         app.UseErrorEnvelope();
         app.MapHealth();
         app.MapIngest();
