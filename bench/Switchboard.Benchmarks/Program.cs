@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// typeof(Program) would be ambiguous: the hub's own Program is visible here too.
+BenchmarkSwitcher.FromAssembly(typeof(Switchboard.Benchmarks.EventJsonBenchmarks).Assembly).Run(args);
