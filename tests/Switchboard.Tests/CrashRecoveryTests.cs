@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+using static Switchboard.Tests.Api;
+using static Switchboard.Tests.Pipeline;
+
+namespace Switchboard.Tests;
+
+/// <summary>
+/// README.md of the spec: an acknowledged activity is never lost. The real executable is killed
+/// with SIGKILL under load, while deliveries are in flight, and started again on the same data.
+/// </summary>
+public class CrashRecoveryTests(ITestOutputHelper log)
+{
+    private const int Listeners = 3;
+    private const int IngestTasks = 4;
+
+    private static readonly JsonObject[] CallActivities =
+        [.. Enumerable.Range(1, 8).Select(i => Directory.GetFiles(FixturePath("inbound-call-to-device"), $"{i}-*.json").Single())
+            .Select(p => ActivityOf("inbound-call-to-device/" + Path.GetFileName(p)))];
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Every_event_of_every_acknowledged_activity_arrives_after_a_SIGKILL_under_load()
+    {
+        var run = Stopwatch.StartNew();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var port = HubProcess.FreePort();
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true"];
+        await using var receiver = await Receiver.StartAsync();
+        // Answers slow enough that the hub has deliveries in flight and a queue behind them.
+        receiver.Delay = TimeSpan.FromMilliseconds(50);
+
+        using var stop = new CancellationTokenSource();
+        var hub = await HubProcess.StartAsync(dataDirectory, port, settings);
+        log.WriteLine($"{run.Elapsed.TotalSeconds:F1} s: tokens created, hub ready");
+        try
+        {
+            using var account = Client(hub.Url, accountToken);
+            var listenerIds = new List<long>();
+            for (var i = 0; i < Listeners; i++)
+            {
+                listenerIds.Add((await ListenAsync(account, AccountBase, receiver.Url, [["call"]])).GetProperty("id").GetInt64());
+            }
+
+            using var producer = Client(hub.Url, operatorToken);
+            var acknowledged = new ConcurrentDictionary<string, bool>();
+            var restarted = false;
+            var ingest = Enumerable.Range(0, IngestTasks)
+                .Select(task => Task.Run(() => IngestUntilAsync(producer, task, acknowledged, () => Volatile.Read(ref restarted), stop.Token)))
+                .ToArray();
+
+            // Kill under load with deliveries outstanding; waiting for that rather than a fixed time
+            // keeps the test meaningful on a busy machine.
+            var events = new ReceivedEvents();
+            var load = Stopwatch.StartNew();
+            await UntilAsync(() =>
+            {
+                events.Take(receiver);
+                return load.Elapsed >= TimeSpan.FromSeconds(1.5) && acknowledged.Count >= 200 && events.Missing(acknowledged.Keys, listenerIds).Count >= 50;
+            }, "1.5 s of load, 200 acknowledged activities and 50 of their events not yet received");
+            await hub.KillAsync();
+            events.Take(receiver);
+            var acknowledgedAtKill = acknowledged.Keys.ToList();
+            var undeliveredAtKill = events.Missing(acknowledgedAtKill, listenerIds).Count;
+            log.WriteLine($"{run.Elapsed.TotalSeconds:F1} s: killed with {acknowledgedAtKill.Count} activities acknowledged and {undeliveredAtKill} of their {acknowledgedAtKill.Count * Listeners} events not yet received");
+
+            await hub.DisposeAsync();
+            hub = await HubProcess.StartAsync(dataDirectory, port, settings);
+            Volatile.Write(ref restarted, true);
+            log.WriteLine($"{run.Elapsed.TotalSeconds:F1} s: started again");
+            await UntilAsync(() => acknowledged.Count(a => a.Value) >= 100, "100 activities acknowledged after the restart");
+            await stop.CancelAsync();
+            await Task.WhenAll(ingest);
+
+            var expected = acknowledged.Keys.ToList();
+            var afterRestart = acknowledged.Count(a => a.Value);
+            var clock = Stopwatch.StartNew();
+            List<(string Activity, long Listener)> missing;
+            do
+            {
+                await Task.Delay(100);
+                events.Take(receiver);
+                missing = events.Missing(expected, listenerIds);
+            }
+            while (missing.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(60));
+            log.WriteLine($"{run.Elapsed.TotalSeconds:F1} s: {expected.Count} activities acknowledged ({afterRestart} after the restart); " +
+                $"{events.Count} events received, {events.Count - events.Distinct} of them again by uuid; {missing.Count} missing {clock.Elapsed.TotalSeconds:F1} s after ingest stopped");
+
+            // Proof that the test tested something: the kill left acknowledged events undelivered, and the restarted hub took activities.
+            Assert.True(undeliveredAtKill > 0, "Every event had arrived before the kill; the test did not catch deliveries in flight.");
+            Assert.True(afterRestart > 0, "No activity was acknowledged after the restart.");
+            Assert.True(missing.Count == 0,
+                $"{missing.Count} of {expected.Count * Listeners} events of acknowledged activities never arrived within 60 s, e.g. " +
+                string.Join(", ", missing.Take(20).Select(m => $"activity {m.Activity} for listener {m.Listener}")) + $"\nhub output:\n{hub.Output}");
+            var renamed = events.RedeliveredUnderANewUuid().ToList();
+            Assert.True(renamed.Count == 0,
+                $"{renamed.Count} (activity, listener) pairs arrived under more than one event uuid, e.g. " +
+                string.Join(", ", renamed.Take(20).Select(r => $"activity {r.Activity} for listener {r.Listener}: {string.Join(" ", r.Uuids)}")));
+            Assert.Empty(events.UuidsOfMoreThanOneEvent());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await hub.DisposeAsync();
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not within 30 s: {what}.");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    private static HttpClient Client(string url, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>
+    /// Ingests single activities and NDJSON batches until stopped, remembering each activity the
+    /// hub answered 202 for (with whether that was after the restart). Requests the kill cuts off
+    /// are not acknowledged, so nothing is expected of them.
+    /// </summary>
+    private static async Task IngestUntilAsync(HttpClient producer, int task, ConcurrentDictionary<string, bool> acknowledged, Func<bool> restarted, CancellationToken stop)
+    {
+        var random = new Random(task);
+        while (!stop.IsCancellationRequested)
+        {
+            var size = random.Next(3) == 0 ? 1 : random.Next(5, 30);
+            var activities = Enumerable.Range(0, size).Select(_ => NewActivity(random)).ToList();
+            var uuids = activities.Select(a => a["data_object_uuid"]!.GetValue<string>()).ToList();
+            var content = size == 1
+                ? Json(activities[0].ToJsonString())
+                : new StringContent(string.Join('\n', activities.Select(a => a.ToJsonString())), Encoding.UTF8, "application/x-ndjson");
+            var after = restarted();
+            try
+            {
+                using var response = await producer.PostAsync("/v4/ingest", content, CancellationToken.None);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                    Assert.Equal(size, answer.GetProperty("accepted").GetInt32());
+                    foreach (var uuid in uuids)
+                    {
+                        acknowledged[uuid] = after;
+                    }
+                    continue;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The hub is down: not acknowledged.
+            }
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A step of the fixture call, made a call of its own: a fresh data.uuid, which is its data_object_uuid.</summary>
+    private static JsonObject NewActivity(Random random)
+    {
+        var activity = CallActivities[random.Next(CallActivities.Length)].DeepClone().AsObject();
+        var uuid = Guid.NewGuid().ToString();
+        activity["data_object_uuid"] = uuid;
+        activity["data"]!["uuid"] = uuid;
+        return activity;
+    }
+
+    /// <summary>The events a receiver got, by (activity, listener) and by event uuid.</summary>
+    private sealed class ReceivedEvents
+    {
+        private readonly Dictionary<(string Activity, long Listener), HashSet<string>> _uuidsOf = [];
+        private readonly Dictionary<string, HashSet<(string, long)>> _eventsOf = [];
+        private int _taken;
+
+        public int Count { get; private set; }
+
+        public int Distinct => _eventsOf.Count;
+
+        /// <summary>Reads the requests that came since the last call.</summary>
+        public void Take(Receiver receiver)
+        {
+            foreach (var request in receiver.Requests.Skip(_taken).ToList())
+            {
+                _taken++;
+                using var body = JsonDocument.Parse(request.Body);
+                if (!body.RootElement.TryGetProperty("listener_id", out var listener))
+                {
+                    // The callback verification.
+                    continue;
+                }
+                Count++;
+                var key = (body.RootElement.GetProperty("data_object_uuid").GetString()!, listener.GetInt64());
+                var uuid = body.RootElement.GetProperty("uuid").GetString()!;
+                (_uuidsOf.TryGetValue(key, out var uuids) ? uuids : _uuidsOf[key] = []).Add(uuid);
+                (_eventsOf.TryGetValue(uuid, out var of) ? of : _eventsOf[uuid] = []).Add(key);
+            }
+        }
+
+        public List<(string Activity, long Listener)> Missing(IEnumerable<string> activities, IEnumerable<long> listeners) =>
+            [.. activities.SelectMany(a => listeners.Select(l => (a, l))).Where(key => !_uuidsOf.ContainsKey(key))];
+
+        /// <summary>A redelivery must carry the event's uuid again (Standard Webhooks: webhook-id), so the receiver can tell.</summary>
+        public IEnumerable<(string Activity, long Listener, HashSet<string> Uuids)> RedeliveredUnderANewUuid() =>
+            _uuidsOf.Where(e => e.Value.Count > 1).Select(e => (e.Key.Activity, e.Key.Listener, e.Value));
+
+        public IEnumerable<string> UuidsOfMoreThanOneEvent() => _eventsOf.Where(e => e.Value.Count > 1).Select(e => e.Key);
+    }
+}
