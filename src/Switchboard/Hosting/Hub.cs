@@ -38,6 +38,7 @@ internal static partial class Hub
         AddWorker<ActivityWriter>(builder.Services);
         AddWorker<OutcomeWriter>(builder.Services);
         AddWorker<DeliveryWorker>(builder.Services);
+        builder.AddEmailAndApplications();
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
@@ -58,6 +59,7 @@ internal static partial class Hub
         app.MapHealth();
         app.MapIngest();
         app.MapApiDocs();
+        app.MapUnsubscribe();
         app.MapOnBothBases(group =>
         {
             group.MapProfiles();
