@@ -30,6 +30,7 @@ public class AutoresponderTests
             Assert.StartsWith("application/json", reply.Headers["Content-Type"], StringComparison.Ordinal);
             var expected = JsonNode.Parse("""{"from": "+15550000002", "to": "+15550000001", "text": "Thanks! We answer within the hour.", "voip_id": 1000002}""");
             Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(reply.Body)), reply.Body);
+            Assert.Contains("\"to\":\"+15550000001\"", reply.Body, StringComparison.Ordinal);
 
             // The same sender again, an outbound message, another data type: nothing sent, all delivered.
             await IngestAsync(producer, Message("+15550000001"));

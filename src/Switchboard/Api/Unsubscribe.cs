@@ -33,7 +33,7 @@ internal static class Unsubscribe
         <body>
         <h1>Unsubscribed</h1>
         <p>Switchboard will send no more e-mail for listener {{WebUtility.HtmlEncode(listenerId.ToString(System.Globalization.CultureInfo.InvariantCulture))}}.</p>
-        <p>The listener itself is unchanged; its owner can still see its events through the API.</p>
+        <p>Nothing else about the listener has changed; its owner can still change or delete it.</p>
         </body>
         </html>
         """;

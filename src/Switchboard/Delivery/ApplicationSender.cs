@@ -78,7 +78,13 @@ internal sealed class ApplicationSender : IDisposable
             // Replied to this sender less than rate-limit seconds ago: nothing to send.
             return new AttemptResult(true, at, 0, gateway.Endpoint, null, null);
         }
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(reply, ApplicationJsonContext.Default.AutoresponderReply)) { Headers = { ContentType = JsonType } };
+        var json = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(json, Events.EventJson.WriterOptions))
+        {
+            // Written like events are: phone numbers keep their '+' rather than \u002B.
+            JsonSerializer.Serialize(writer, reply, ApplicationJsonContext.Default.AutoresponderReply);
+        }
+        var content = new ByteArrayContent(json.WrittenSpan.ToArray()) { Headers = { ContentType = JsonType } };
         var result = await PostAsync(gateway.Endpoint, gateway.Endpoint, content, gateway.Token, cancellationToken);
         if (!result.Success)
         {
