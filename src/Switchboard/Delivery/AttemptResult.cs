@@ -9,4 +9,10 @@ internal sealed record AttemptResult(bool Success, long At, int DurationMs, stri
 {
     /// <summary>delivery.md: a 410 ends the retries and disables the callback.</summary>
     public bool Gone => StatusCode == 410;
+
+    /// <summary>
+    /// The receiver refused for good (an SMTP 5xx reply): the retries end as if exhausted, but
+    /// unlike a 410 the callback stays enabled.
+    /// </summary>
+    public bool Permanent { get; init; }
 }

@@ -13,6 +13,9 @@ internal sealed partial class DeliveryWorker(
     OutboxQueue queue,
     ListenerIndex index,
     HttpSender http,
+    EmailSender email,
+    ApplicationSender applications,
+    EmailUnsubscribes unsubscribes,
     OutcomeWriter outcomes,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
@@ -25,6 +28,7 @@ internal sealed partial class DeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        await unsubscribes.LoadAsync(stoppingToken);
         queue.RecoverAll();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -50,6 +54,12 @@ internal sealed partial class DeliveryWorker(
         var callback = Resolve(outboxEvent, now);
         if (callback is null)
         {
+            return;
+        }
+        if (callback.Email is not null && unsubscribes.Contains(outboxEvent.ListenerId))
+        {
+            // delivery.md: the recipient opened the unsubscribe link; this listener sends no more e-mail.
+            outcomes.Post(new Outcome(outboxEvent, EventStatus.Suppressed, now, null, callback.Id, false, "the e-mail recipient unsubscribed from this listener"));
             return;
         }
         var lane = LaneOf(callback.Id);
@@ -121,9 +131,12 @@ internal sealed partial class DeliveryWorker(
             AttemptResult result;
             try
             {
-                result = callback.Http is not null
-                    ? await http.SendAsync(outboxEvent, callback, _stopping)
-                    : new AttemptResult(false, Now, 0, null, null, $"{callback.Row.Mode} delivery is not available on this hub yet");
+                result = callback.Row.Mode switch
+                {
+                    CallbackMode.Email => await email.SendAsync(outboxEvent, callback, _stopping),
+                    CallbackMode.Application => await applications.SendAsync(outboxEvent, callback, _stopping),
+                    _ => await http.SendAsync(outboxEvent, callback, _stopping),
+                };
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -168,7 +181,7 @@ internal sealed partial class DeliveryWorker(
         {
             return new Outcome(outboxEvent, EventStatus.Delivered, now, result, callback.Id, false);
         }
-        if (!result.Gone && outboxEvent.Tries <= _retries.Length)
+        if (!result.Gone && !result.Permanent && outboxEvent.Tries <= _retries.Length)
         {
             var wait = Jitter(_retries[outboxEvent.Tries - 1]);
             if (result.RetryAfter is { } retryAfter && retryAfter > wait)
@@ -177,7 +190,7 @@ internal sealed partial class DeliveryWorker(
             }
             return new Outcome(outboxEvent, EventStatus.Pending, now + (long)wait.TotalMilliseconds, result, callback.Id, false);
         }
-        // Exhausted (or 410): the fallback takes over with its own retries, else the event has failed.
+        // Exhausted (or 410, or refused for good): the fallback takes over with its own retries, else the event has failed.
         if (callback.FallbackId is { } fallback && AccountListeners.Deliverable(fallback, index.Account(outboxEvent.VoipId)?.Callbacks ?? new Dictionary<long, IndexedCallback>()))
         {
             outboxEvent.CallbackId = fallback;

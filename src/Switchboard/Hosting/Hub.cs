@@ -40,6 +40,7 @@ internal static partial class Hub
         AddWorker<ActivityWriter>(builder.Services);
         AddWorker<OutcomeWriter>(builder.Services);
         AddWorker<DeliveryWorker>(builder.Services);
+        builder.AddEmailAndApplications();
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
@@ -62,6 +63,7 @@ internal static partial class Hub
         app.MapIngest();
         app.MapMetrics();
         app.MapApiDocs();
+        app.MapUnsubscribe();
         app.MapOnBothBases(group =>
         {
             group.MapProfiles();

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Switchboard.Storage;
+
+namespace Switchboard.Delivery;
+
+/// <summary>
+/// The unsubscribe links of e-mail (delivery.md, EMAIL callbacks): a token of 32 hex characters,
+/// an HMAC-SHA256 of the listener id under a key the hub keeps in storage, and the listeners whose
+/// recipient used it. The set is held in memory so that delivery asks it without a query.
+/// </summary>
+internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock)
+{
+    private const string SecretName = "unsubscribe";
+
+    private readonly ConcurrentDictionary<long, byte> _listeners = new();
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private byte[]? _key;
+
+    public bool Contains(long listenerId) => _listeners.ContainsKey(listenerId);
+
+    /// <summary>Reads the key (made on first use) and the unsubscribed listeners.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await KeyAsync(cancellationToken);
+        await using var db = await database.ConnectAsync(cancellationToken);
+        var listeners = await HubConnection.ListAsync(db.Command("SELECT listener_id FROM email_unsubscribes"), r => r.GetInt64(0), cancellationToken);
+        foreach (var listenerId in listeners)
+        {
+            // Added to, never replaced: an unsubscribe that lands while this reads is not lost.
+            _listeners.TryAdd(listenerId, 0);
+        }
+    }
+
+    public async Task<string> TokenAsync(long listenerId, CancellationToken cancellationToken)
+    {
+        var mac = HMACSHA256.HashData(await KeyAsync(cancellationToken), Encoding.ASCII.GetBytes(listenerId.ToString(CultureInfo.InvariantCulture)));
+        return Convert.ToHexStringLower(mac.AsSpan(0, 16));
+    }
+
+    /// <summary>Stops e-mail to the listener when the token is its own; false for a wrong token.</summary>
+    public async Task<bool> UnsubscribeAsync(long listenerId, string token, CancellationToken cancellationToken)
+    {
+        var expected = Encoding.ASCII.GetBytes(await TokenAsync(listenerId, cancellationToken));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(token.ToLowerInvariant())))
+        {
+            return false;
+        }
+        await using var db = await database.ConnectAsync(cancellationToken);
+        await HubConnection.ExecuteAsync(
+            db.Command("INSERT INTO email_unsubscribes (listener_id, unsubscribed_at) VALUES (@id, @now) ON CONFLICT (listener_id) DO NOTHING")
+                .With("@id", listenerId).With("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            cancellationToken);
+        _listeners.TryAdd(listenerId, 0);
+        return true;
+    }
+
+    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken)
+    {
+        if (_key is { } key)
+        {
+            return key;
+        }
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_key is null)
+            {
+                await using var db = await database.ConnectAsync(cancellationToken);
+                // Two hubs on one database may both try: the first key stored is the one both use.
+                await HubConnection.ExecuteAsync(
+                    db.Command("INSERT INTO hub_secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING")
+                        .With("@name", SecretName).With("@value", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
+                    cancellationToken);
+                var stored = await HubConnection.FirstOrDefaultAsync(
+                    db.Command("SELECT value FROM hub_secrets WHERE name = @name").With("@name", SecretName), r => r.GetString(0), cancellationToken);
+                _key = Convert.FromBase64String(stored!);
+            }
+            return _key;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+}

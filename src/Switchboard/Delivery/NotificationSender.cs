@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Text;
+using Switchboard.Hosting;
+using Switchboard.Storage;
+
+namespace Switchboard.Delivery;
+
+/// <summary>
+/// Sends the owner notifications that <see cref="OutcomeWriter"/> records (delivery.md,
+/// Deactivation and profiles) by e-mail to the profile's <c>support_email</c>, else the account's
+/// default address from configuration, and marks each sent. While the SMTP server fails, the
+/// notifications wait in storage and are tried again later, less and less often.
+/// </summary>
+internal sealed partial class NotificationSender(
+    HubDatabase database,
+    SmtpMailer mailer,
+    PublicUrl publicUrl,
+    IOptions<EmailOptions> options,
+    IOptions<DeliveryOptions> delivery,
+    TimeProvider clock,
+    ILogger<NotificationSender> logger) : BackgroundService
+{
+    private const int LastErrors = 5;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = Durations.TryParse(options.Value.NotificationInterval, out var every) ? every : TimeSpan.FromSeconds(5);
+        var wait = interval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(wait, clock, stoppingToken);
+            try
+            {
+                wait = await SendPendingAsync(stoppingToken) ? interval : Min(wait * 2, MaxBackoff);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
+                wait = Min(wait * 2, MaxBackoff);
+            }
+        }
+    }
+
+    /// <summary>Sends what is pending; false when the SMTP server failed and the rest must wait.</summary>
+    private async Task<bool> SendPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await database.ConnectAsync(cancellationToken);
+        var pending = await HubConnection.ListAsync(
+            db.Command("SELECT id, voip_id, callback_id, profile_id, kind, reason, created_at FROM notifications WHERE sent_at IS NULL ORDER BY id LIMIT 100"),
+            r => new PendingNotification(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetNullableInt64(3), r.GetString(4), r.GetString(5), r.GetInt64(6)),
+            cancellationToken);
+        foreach (var notice in pending)
+        {
+            var profile = notice.ProfileId is { } profileId ? await ProfileTable.FindAsync(db, profileId, cancellationToken) : null;
+            var to = profile?.SupportEmail ?? AccountAddress(notice.VoipId);
+            if (to is null || !mailer.Configured)
+            {
+                LogNotSent(logger, notice.Kind, notice.CallbackId, notice.VoipId, to is null ? "no support_email and no default address (Email:DefaultSupportAddress)" : "no SMTP server (Email:Host)");
+                await MarkSentAsync(db, notice.Id, cancellationToken);
+                continue;
+            }
+            var callback = await CallbackTable.FindAsync(db, notice.CallbackId, cancellationToken);
+            var errors = await HubConnection.ListAsync(
+                // Newest first by id: the scan stops after a few rows, as the failures are recent.
+                db.Command($"SELECT at, url, status_code, error FROM attempts WHERE callback_id = @id AND error IS NOT NULL AND at <= @until ORDER BY id DESC LIMIT {LastErrors}")
+                    .With("@id", notice.CallbackId).With("@until", notice.CreatedAt),
+                r => new FailedAttempt(r.GetInt64(0), r.GetNullableString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetString(3)),
+                cancellationToken);
+            var rule = $"every attempt keeps failing for {delivery.Value.DeactivateAfter} with at least {delivery.Value.DeactivateAfterExhausted} events running out of attempts";
+            var body = new TextPart(TextFormat.Plain);
+            body.SetText("utf-8", OwnerNotice.Body(notice, callback, profile, errors, publicUrl.Base, rule));
+            var message = new MimeMessage
+            {
+                Subject = OwnerNotice.Subject(notice, callback),
+                Date = clock.GetUtcNow(),
+                MessageId = $"notification-{notice.Id}-{notice.CreatedAt.ToString(CultureInfo.InvariantCulture)}@{(mailer.From.Domain is { Length: > 0 } domain ? domain : "switchboard.invalid")}",
+                Body = body,
+            };
+            message.From.Add(mailer.From);
+            message.To.Add(MailboxAddress.Parse(to));
+            message.Headers.Add("Auto-Submitted", "auto-generated");
+            var result = await mailer.SendAsync(message, cancellationToken);
+            if (result.Success || result.Permanent)
+            {
+                if (!result.Success)
+                {
+                    LogRefused(logger, notice.Kind, notice.CallbackId, to, result.Error);
+                }
+                await MarkSentAsync(db, notice.Id, cancellationToken);
+                continue;
+            }
+            LogRetrying(logger, notice.Kind, notice.CallbackId, result.Error);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>api.md, Profiles: null <c>support_email</c> means the account's default address from server configuration.</summary>
+    private string? AccountAddress(long voipId) =>
+        options.Value.SupportAddresses.GetValueOrDefault(voipId.ToString(CultureInfo.InvariantCulture)) is { Length: > 0 } address
+            ? address
+            : string.IsNullOrWhiteSpace(options.Value.DefaultSupportAddress) ? null : options.Value.DefaultSupportAddress;
+
+    private Task<int> MarkSentAsync(HubConnection db, long id, CancellationToken cancellationToken) =>
+        HubConnection.ExecuteAsync(db.Command("UPDATE notifications SET sent_at = @now WHERE id = @id").With("@id", id).With("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Owner notification ({Kind}) of callback {CallbackId} of account {VoipId} not sent: {Why}")]
+    private static partial void LogNotSent(ILogger logger, string kind, long callbackId, long voipId, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Owner notification ({Kind}) of callback {CallbackId} refused for {To}: {Error}")]
+    private static partial void LogRefused(ILogger logger, string kind, long callbackId, string to, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Owner notification ({Kind}) of callback {CallbackId} waits: {Error}")]
+    private static partial void LogRetrying(ILogger logger, string kind, long callbackId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not send owner notifications; trying again later")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
