@@ -112,6 +112,8 @@ public class ApplicationDeliveryTests
         Assert.True(JsonNode.DeepEquals(expected, body), request.Body);
         var attempt = (await AttemptsAsync(hub)).Single();
         Assert.Equal(($"{Base(collector)}/g4/mp/collect?measurement_id=G-ABC123", 204), (attempt.Url, attempt.StatusCode));
+        var shown = (await BodyAsync(await account.GetAsync($"{AccountBase}/callbacks"))).GetProperty("items")[0];
+        Assert.Equal(System.Text.Json.JsonValueKind.True, shown.GetProperty("config").GetProperty("parameters").GetProperty("api_secret").ValueKind);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Switchboard.Api;
 
 /// <summary>
 /// api.md, Callbacks, Masking: in every response the values of credential headers and
-/// <c>config.secret</c> read <c>true</c>. Stored values are used for delivery unchanged.
+/// <c>config.secret</c> read <c>true</c>, and so does a google-analytics <c>api_secret</c>
+/// (a credential too, though api.md does not name it). Stored values are used for delivery unchanged.
 /// </summary>
 internal static class CallbackMasking
 {
@@ -22,7 +23,9 @@ internal static class CallbackMasking
         var hasSecret = config.TryGetProperty("secret", out var secret) && secret.ValueKind != JsonValueKind.Null;
         var hasSecretHeader = config.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Array
             && headers.EnumerateArray().Any(IsSecretHeader);
-        if (!hasSecret && !hasSecretHeader)
+        var hasApiSecret = config.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+            && parameters.TryGetProperty("api_secret", out var apiSecret) && apiSecret.ValueKind != JsonValueKind.Null;
+        if (!hasSecret && !hasSecretHeader && !hasApiSecret)
         {
             return config;
         }
@@ -30,6 +33,10 @@ internal static class CallbackMasking
         if (hasSecret)
         {
             node["secret"] = true;
+        }
+        if (hasApiSecret)
+        {
+            node["parameters"]!["api_secret"] = true;
         }
         foreach (var header in node["headers"] as JsonArray ?? [])
         {
