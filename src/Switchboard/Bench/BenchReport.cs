@@ -33,6 +33,7 @@ internal sealed record BenchReport(
     double RawP99Ms,
     double Ratio,
     double RssMb,
+    double CpuSeconds,
     bool RssIncludesHub,
     string? Problem)
 {
@@ -79,6 +80,8 @@ internal sealed record BenchReport(
         yield return string.Create(i, $"  ratio         {Ratio:0.00} (deliveries/s / raw HTTP/s)");
         var whose = RssIncludesHub ? "one process: the hub, the receiver and the load generator together" : "the bench process only: the hub runs elsewhere";
         yield return string.Create(i, $"  peak RSS      {RssMb:N0} MB ({whose})");
+        var cpuPerDelivery = Deliveries > 0 ? CpuSeconds * 1e6 / Deliveries : 0;
+        yield return string.Create(i, $"  CPU           {CpuSeconds:0.0} s of this process from the first ingest to the last delivery: {cpuPerDelivery:0} us per delivery, {CpuSeconds / Math.Max(Seconds, 1e-3):0.00} of {Environment.ProcessorCount} cores on average");
         yield return "  targets       " + string.Join("; ", Targets());
         if (Problem is not null)
         {

@@ -56,6 +56,7 @@ internal static class BenchRun
             receiver.Tally = tally;
             receiver.ResetPeakInFlight();
             var load = new IngestLoad(api, plan, [.. accounts.Select(a => a.VoipId)]);
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             using var loadDone = new CancellationTokenSource();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var ingest = load.RunAsync(stopLoad.Token);
@@ -68,6 +69,7 @@ internal static class BenchRun
             await loadDone.CancelAsync();
             await progress;
             var peakInFlight = receiver.PeakInFlight;
+            var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
 
             if (local is not null)
             {
@@ -97,7 +99,7 @@ internal static class BenchRun
                 plan.ExpectedDeliveries, deliveries, seconds, perSecond, tally.SteadyPerSecond,
                 tally.Latencies.PercentileMs(50), tally.Latencies.PercentileMs(90), tally.Latencies.PercentileMs(99), tally.Latencies.MaxMs, peakInFlight,
                 raw.Concurrency, raw.PerSecond, raw.P50Ms, raw.P99Ms, raw.PerSecond > 0 ? perSecond / raw.PerSecond : 0,
-                rss.PeakMb, plan.InProcess, problem);
+                rss.PeakMb, cpuSeconds, plan.InProcess, problem);
             await report.WriteAsync(output, plan.Json);
             return report.Complete ? 0 : 1;
         }
