@@ -32,13 +32,23 @@ internal sealed partial class OutcomeWriter(
         var batch = new List<Outcome>(MaxBatch);
         while (await _outcomes.Reader.WaitToReadAsync(stoppingToken))
         {
-            while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
-            {
-                batch.Add(outcome);
-            }
             try
             {
-                var disabled = await WriteAsync(batch, stoppingToken);
+                List<(IndexedCallback Callback, string Reason)> disabled;
+                // The turn first, then the batch: what arrives while ingest commits joins it.
+                await database.BatchWriterTurn.WaitAsync(stoppingToken);
+                try
+                {
+                    while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
+                    {
+                        batch.Add(outcome);
+                    }
+                    disabled = await WriteAsync(batch, stoppingToken);
+                }
+                finally
+                {
+                    database.BatchWriterTurn.Release();
+                }
                 foreach (var outcome in batch)
                 {
                     if (outcome.Status == EventStatus.Pending)

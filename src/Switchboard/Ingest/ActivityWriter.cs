@@ -40,14 +40,16 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
         var group = new List<Submission>();
         while (await _submissions.Reader.WaitToReadAsync(stoppingToken))
         {
+            // The turn first, then the group: what arrives while the other writer commits joins it.
+            await database.BatchWriterTurn.WaitAsync(stoppingToken);
             var activities = 0;
-            while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
-            {
-                group.Add(submission);
-                activities += submission.Activities.Count;
-            }
             try
             {
+                while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
+                {
+                    group.Add(submission);
+                    activities += submission.Activities.Count;
+                }
                 var (results, events) = await WriteAsync(group, stoppingToken);
                 queue.Add(events);
                 for (var i = 0; i < group.Count; i++)
@@ -62,6 +64,10 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
                 {
                     submission.Done.TrySetException(e);
                 }
+            }
+            finally
+            {
+                database.BatchWriterTurn.Release();
             }
             group.Clear();
         }
