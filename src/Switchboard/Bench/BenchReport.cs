@@ -34,6 +34,7 @@ internal sealed record BenchReport(
     double Ratio,
     double RssMb,
     double CpuSeconds,
+    double AllocatedMb,
     bool RssIncludesHub,
     string? Problem)
 {
@@ -81,7 +82,7 @@ internal sealed record BenchReport(
         var whose = RssIncludesHub ? "one process: the hub, the receiver and the load generator together" : "the bench process only: the hub runs elsewhere";
         yield return string.Create(i, $"  peak RSS      {RssMb:N0} MB ({whose})");
         var cpuPerDelivery = Deliveries > 0 ? CpuSeconds * 1e6 / Deliveries : 0;
-        yield return string.Create(i, $"  CPU           {CpuSeconds:0.0} s of this process from the first ingest to the last delivery: {cpuPerDelivery:0} us per delivery, {CpuSeconds / Math.Max(Seconds, 1e-3):0.00} of {Environment.ProcessorCount} cores on average");
+        yield return string.Create(i, $"  CPU           {CpuSeconds:0.0} s of this process from the first ingest to the last delivery: {cpuPerDelivery:0} us per delivery, {CpuSeconds / Math.Max(Seconds, 1e-3):0.00} of {Environment.ProcessorCount} cores on average; {AllocatedMb * 1024 * 1024 / Math.Max(Deliveries, 1):N0} bytes allocated per delivery");
         yield return "  targets       " + string.Join("; ", Targets());
         if (Problem is not null)
         {

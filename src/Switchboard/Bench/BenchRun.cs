@@ -57,6 +57,7 @@ internal static class BenchRun
             receiver.ResetPeakInFlight();
             var load = new IngestLoad(api, plan, [.. accounts.Select(a => a.VoipId)]);
             var cpuBefore = Environment.CpuUsage.TotalTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             using var loadDone = new CancellationTokenSource();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var ingest = load.RunAsync(stopLoad.Token);
@@ -70,6 +71,7 @@ internal static class BenchRun
             await progress;
             var peakInFlight = receiver.PeakInFlight;
             var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+            var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (1024.0 * 1024.0);
 
             if (local is not null)
             {
@@ -99,7 +101,7 @@ internal static class BenchRun
                 plan.ExpectedDeliveries, deliveries, seconds, perSecond, tally.SteadyPerSecond,
                 tally.Latencies.PercentileMs(50), tally.Latencies.PercentileMs(90), tally.Latencies.PercentileMs(99), tally.Latencies.MaxMs, peakInFlight,
                 raw.Concurrency, raw.PerSecond, raw.P50Ms, raw.P99Ms, raw.PerSecond > 0 ? perSecond / raw.PerSecond : 0,
-                rss.PeakMb, cpuSeconds, plan.InProcess, problem);
+                rss.PeakMb, cpuSeconds, allocatedMb, plan.InProcess, problem);
             await report.WriteAsync(output, plan.Json);
             return report.Complete ? 0 : 1;
         }
