@@ -27,8 +27,8 @@ internal sealed record BenchPlan(
     /// <summary>NDJSON lines per ingest request: as given, else 100 at full speed, and small batches when paced so each activity leaves close to its time.</summary>
     public int BatchSize => Batch > 0 ? Batch : Rate > 0 ? (int)Math.Clamp(Rate / 200, 1, 100) : 100;
 
-    /// <summary>Ingest requests in flight at once: as given, else 4 at full speed (enough to fill a group commit) and 16 when paced (so a slow answer does not hold back the next sends).</summary>
-    public int SenderCount => Senders > 0 ? Senders : Rate > 0 ? 16 : 4;
+    /// <summary>Ingest requests in flight at once at most: as given, else 4 at full speed (enough to fill a group commit) and 256 when paced (each batch leaves on time unless that many are unanswered).</summary>
+    public int SenderCount => Senders > 0 ? Senders : Rate > 0 ? 256 : 4;
 
     public bool InProcess => HubUrl is null;
 }

@@ -71,7 +71,8 @@ internal sealed record BenchReport(
         var paced = Rate > 0 ? string.Create(i, $"paced at {Rate:N0} activities/s") : "as fast as the hub takes them";
         yield return "switchboard bench";
         yield return $"  hub           {Hub}";
-        yield return string.Create(i, $"  load          {Accounts:N0} accounts x {ListenersPerAccount:N0} listeners (one callback each, subscribed to [\"call\"]); {Activities:N0} activities, {paced}, NDJSON batches of {Batch:N0} from {Senders} senders");
+        var senders = Rate > 0 ? string.Create(i, $"each at its time, at most {Senders} unanswered") : string.Create(i, $"from {Senders} senders each waiting for its answer");
+        yield return string.Create(i, $"  load          {Accounts:N0} accounts x {ListenersPerAccount:N0} listeners (one callback each, subscribed to [\"call\"]); {Activities:N0} activities, {paced}, NDJSON batches of {Batch:N0} {senders}");
         yield return string.Create(i, $"  setup         {Accounts * (1 + ListenersPerAccount):N0} API requests in {SetupSeconds:0.0} s");
         yield return string.Create(i, $"  ingest        {Ingested:N0} activities acknowledged in {IngestSeconds:0.0} s ({IngestPerS:N0}/s)");
         var steady = SteadyDeliveriesPerS is { } s ? string.Create(i, $", {s:N0}/s between 10 % and 90 %") : "";

@@ -13,7 +13,7 @@ internal static class BenchCommand
         var listeners = new Option<int>("--listeners-per-account") { Description = "Listeners per account, each subscribed to [\"call\"]: every activity is delivered this many times.", DefaultValueFactory = _ => 10 };
         var rate = new Option<double>("--rate") { Description = "Activities offered per second; 0 sends as fast as the hub takes them.", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "NDJSON lines per ingest request (0: 100 at full speed, rate/200 when paced)." };
-        var senders = new Option<int>("--senders") { Description = "Ingest requests in flight at once (0: 4 at full speed, 16 when paced)." };
+        var senders = new Option<int>("--senders") { Description = "Ingest requests in flight at most (0: 4 at full speed; 256 when paced, where each batch leaves at its time without waiting for earlier answers)." };
         var hub = new Option<string?>("--hub") { Description = "URL of a running hub to load instead of starting one (needs --token, and Delivery:AllowPrivateNetworks=true on that hub)." };
         var token = new Option<string?>("--token") { Description = "Operator token of the --hub." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of the in-process hub's SQLite database (default: a temporary folder, deleted afterwards)." };
