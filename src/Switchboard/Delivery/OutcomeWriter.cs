@@ -20,7 +20,7 @@ internal sealed partial class OutcomeWriter(
     TimeProvider clock,
     ILogger<OutcomeWriter> logger) : BackgroundService
 {
-    private const int MaxBatch = 4000;
+    private const int MaxBatch = 20_000;
 
     private readonly Channel<Outcome> _outcomes = Channel.CreateUnbounded<Outcome>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TimeSpan _deactivateAfter = Durations.TryParse(options.Value.DeactivateAfter, out var after) ? after : TimeSpan.FromHours(24);
