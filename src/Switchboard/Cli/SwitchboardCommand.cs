@@ -12,6 +12,7 @@ internal static class SwitchboardCommand
         root.Subcommands.Add(TokensCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(TagsCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -25,7 +26,7 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
     {
         var config = callback.Http!;
         var body = EventRenderer.Render(outboxEvent);
-        var method = new HttpMethod(config.Method);
+        var method = HttpMethod.Parse(config.Method);
         var hasBody = config.Method is "POST" or "PUT" or "PATCH";
         var url = hasBody ? config.Url : WithEventParameter(config.Url, body);
         var started = clock.GetTimestamp();
@@ -60,7 +61,7 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
             if (status is >= 200 and < 300)
             {
                 // Drained so the connection goes back to the pool, but never more than the cap.
-                await ReadCappedAsync(response, timeoutSource.Token);
+                await DrainCappedAsync(response, timeoutSource.Token);
                 return new AttemptResult(true, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, null);
             }
             var text = await ReadCappedAsync(response, timeoutSource.Token);
@@ -92,6 +93,30 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
             return null;
         }
         return retryAfter.Delta ?? (retryAfter.Date is { } date ? date - clock.GetUtcNow() : null);
+    }
+
+    /// <summary>Reads and drops a success's body, up to the cap: nothing of it is kept, so nothing is allocated for it.</summary>
+    private static async Task DrainCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength == 0)
+        {
+            return;
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var total = 0;
+            int read;
+            while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), cancellationToken)) > 0)
+            {
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)

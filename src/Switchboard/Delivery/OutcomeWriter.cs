@@ -21,7 +21,7 @@ internal sealed partial class OutcomeWriter(
     TimeProvider clock,
     ILogger<OutcomeWriter> logger) : BackgroundService
 {
-    private const int MaxBatch = 4000;
+    private const int MaxBatch = 20_000;
 
     private readonly Channel<Outcome> _outcomes = Channel.CreateUnbounded<Outcome>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TimeSpan _deactivateAfter = Durations.TryParse(options.Value.DeactivateAfter, out var after) ? after : TimeSpan.FromHours(24);
@@ -47,17 +47,27 @@ internal sealed partial class OutcomeWriter(
 
     private async Task WriteBatchAsync(List<Outcome> batch, CancellationToken cancellationToken, bool retry = true)
     {
-        while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
-        {
-            batch.Add(outcome);
-        }
-        if (batch.Count == 0)
-        {
-            return;
-        }
         try
         {
-            var disabled = await WriteAsync(batch, cancellationToken);
+            List<(IndexedCallback Callback, string Reason)> disabled;
+            // The turn first, then the batch: what arrives while ingest commits joins it.
+            await database.BatchWriterTurn.WaitAsync(cancellationToken);
+            try
+            {
+                while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
+                {
+                    batch.Add(outcome);
+                }
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+                disabled = await WriteAsync(batch, cancellationToken);
+            }
+            finally
+            {
+                database.BatchWriterTurn.Release();
+            }
             foreach (var outcome in batch)
             {
                 metrics.Recorded(outcome);

@@ -57,18 +57,29 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
     {
         var group = new List<Submission>();
         var activities = 0;
-        while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
-        {
-            group.Add(submission);
-            activities += submission.Activities.Count;
-        }
-        if (group.Count == 0)
-        {
-            return;
-        }
         try
         {
-            var (results, events) = await WriteAsync(group, cancellationToken);
+            IngestResult[] results;
+            List<OutboxEvent> events;
+            // The turn first, then the group: what arrives while the other writer commits joins it.
+            await database.BatchWriterTurn.WaitAsync(cancellationToken);
+            try
+            {
+                while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
+                {
+                    group.Add(submission);
+                    activities += submission.Activities.Count;
+                }
+                if (group.Count == 0)
+                {
+                    return;
+                }
+                (results, events) = await WriteAsync(group, cancellationToken);
+            }
+            finally
+            {
+                database.BatchWriterTurn.Release();
+            }
             queue.Add(events);
             metrics.Ingested(results.Sum(r => (long)r.Accepted), events.Count);
             for (var i = 0; i < group.Count; i++)

@@ -13,6 +13,14 @@ internal abstract class HubDatabase
     /// <summary>Where the data lives, for logs (a file path or a server, never a password).</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// Taken by the background batch writers (ingest's ActivityWriter, delivery's OutcomeWriter)
+    /// around each transaction, so they take turns in order. SQLite has one write lock, and a
+    /// writer waiting for it sleeps and polls (up to 100 ms a time): a writer that always has work
+    /// took it back again and again while the other slept, and ingest waited seconds for outcomes.
+    /// </summary>
+    public SemaphoreSlim BatchWriterTurn { get; } = new(1, 1);
+
     /// <summary>The column type of an auto-allocated integer primary key.</summary>
     protected abstract string IdColumn { get; }
 

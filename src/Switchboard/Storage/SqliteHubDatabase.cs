@@ -42,7 +42,11 @@ internal sealed class SqliteHubDatabase : HubDatabase
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // FULL: a write acknowledged to a client survives a power loss (README.md of the spec, "never lost").
-        command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        // cache_size: ingest adds to every active listener's end of events_by_listener, a page per
+        // listener; the default 2 MiB cache (500 pages) could not hold a thousand listeners' pages,
+        // and the misses and spills cost ingest half its throughput (docs/benchmarks.md). Pages are
+        // allocated as used, so idle connections stay small.
+        command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-16384;";
         await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

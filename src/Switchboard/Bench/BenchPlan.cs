@@ -1,0 +1,34 @@
+namespace Switchboard.Bench;
+
+/// <summary>
+/// What <c>switchboard bench</c> was asked to do. Each of <see cref="Accounts"/> accounts gets one
+/// callback (the bench receiver) and <see cref="ListenersPerAccount"/> listeners on it subscribed
+/// to <c>["call"]</c>; activities go to the accounts in turn, so every one is delivered
+/// <see cref="ListenersPerAccount"/> times.
+/// </summary>
+internal sealed record BenchPlan(
+    int Activities,
+    int Accounts,
+    int ListenersPerAccount,
+    double Rate,
+    int Batch,
+    int Senders,
+    string? HubUrl,
+    string? Token,
+    string? DataDirectory,
+    bool Json,
+    int TimeoutSeconds,
+    double BaselineSeconds,
+    int RawConcurrency,
+    IReadOnlyList<string> HubSettings)
+{
+    public long ExpectedDeliveries => (long)Activities * ListenersPerAccount;
+
+    /// <summary>NDJSON lines per ingest request: as given, else 100 at full speed, and small batches when paced so each activity leaves close to its time.</summary>
+    public int BatchSize => Batch > 0 ? Batch : Rate > 0 ? (int)Math.Clamp(Rate / 200, 1, 100) : 100;
+
+    /// <summary>Ingest requests in flight at once at most: as given, else 4 at full speed (enough to fill a group commit) and 256 when paced (each batch leaves on time unless that many are unanswered).</summary>
+    public int SenderCount => Senders > 0 ? Senders : Rate > 0 ? 256 : 4;
+
+    public bool InProcess => HubUrl is null;
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Switchboard.Bench;
+
+/// <summary>The figures of one bench run; <see cref="FinalLine"/> is the line scripts read.</summary>
+internal sealed record BenchReport(
+    string Hub,
+    int Accounts,
+    int ListenersPerAccount,
+    int Activities,
+    double Rate,
+    int Batch,
+    int Senders,
+    double SetupSeconds,
+    long Ingested,
+    double IngestSeconds,
+    double IngestPerS,
+    long Expected,
+    long Deliveries,
+    double Seconds,
+    double DeliveriesPerS,
+    double? SteadyDeliveriesPerS,
+    double P50Ms,
+    double P90Ms,
+    double P99Ms,
+    double MaxMs,
+    int PeakReceiverInFlight,
+    int RawConcurrency,
+    double RawHttpPerS,
+    double RawP50Ms,
+    double RawP99Ms,
+    double Ratio,
+    double RssMb,
+    double CpuSeconds,
+    double AllocatedMb,
+    bool RssIncludesHub,
+    string? Problem)
+{
+    public const double TargetDeliveriesPerS = 10_000;
+    public const double TargetRatio = 0.35;
+    public const double TargetP99Ms = 50;
+    public const double TargetRssMb = 400;
+
+    public bool Complete => Problem is null && Deliveries == Expected;
+
+    /// <summary>The last line of every run, in exactly this form.</summary>
+    public string FinalLine => string.Create(CultureInfo.InvariantCulture,
+        $"bench: deliveries_per_s={DeliveriesPerS:0} p50_ms={P50Ms:0.0} p99_ms={P99Ms:0.0} raw_http_per_s={RawHttpPerS:0} ratio={Ratio:0.00} rss_mb={RssMb:0}");
+
+    public async Task WriteAsync(TextWriter output, bool json)
+    {
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(this, BenchJsonContext.Default.BenchReport));
+        }
+        else
+        {
+            foreach (var line in SummaryLines())
+            {
+                await output.WriteLineAsync(line);
+            }
+        }
+        await output.WriteLineAsync(FinalLine);
+    }
+
+    private IEnumerable<string> SummaryLines()
+    {
+        var i = CultureInfo.InvariantCulture;
+        var paced = Rate > 0 ? string.Create(i, $"paced at {Rate:N0} activities/s") : "as fast as the hub takes them";
+        yield return "switchboard bench";
+        yield return $"  hub           {Hub}";
+        var senders = Rate > 0 ? string.Create(i, $"each at its time, at most {Senders} unanswered") : string.Create(i, $"from {Senders} senders each waiting for its answer");
+        yield return string.Create(i, $"  load          {Accounts:N0} accounts x {ListenersPerAccount:N0} listeners (one callback each, subscribed to [\"call\"]); {Activities:N0} activities, {paced}, NDJSON batches of {Batch:N0} {senders}");
+        yield return string.Create(i, $"  setup         {Accounts * (1 + ListenersPerAccount):N0} API requests in {SetupSeconds:0.0} s");
+        yield return string.Create(i, $"  ingest        {Ingested:N0} activities acknowledged in {IngestSeconds:0.0} s ({IngestPerS:N0}/s)");
+        var steady = SteadyDeliveriesPerS is { } s ? string.Create(i, $", {s:N0}/s between 10 % and 90 %") : "";
+        yield return string.Create(i, $"  deliveries    {Deliveries:N0} of {Expected:N0} in {Seconds:0.0} s from the first ingest: {DeliveriesPerS:N0}/s{steady}");
+        yield return string.Create(i, $"  latency       ingest sent -> receiver: p50 {P50Ms:0.0} ms, p90 {P90Ms:0.0} ms, p99 {P99Ms:0.0} ms, max {MaxMs:0.0} ms; at most {PeakReceiverInFlight:N0} requests at the receiver at once");
+        yield return string.Create(i, $"  raw HTTP      plain HttpClient, {RawConcurrency:N0} requests in flight: {RawHttpPerS:N0}/s (p50 {RawP50Ms:0.0} ms, p99 {RawP99Ms:0.0} ms)");
+        yield return string.Create(i, $"  ratio         {Ratio:0.00} (deliveries/s / raw HTTP/s)");
+        var whose = RssIncludesHub ? "one process: the hub, the receiver and the load generator together" : "the bench process only: the hub runs elsewhere";
+        yield return string.Create(i, $"  peak RSS      {RssMb:N0} MB ({whose})");
+        var cpuPerDelivery = Deliveries > 0 ? CpuSeconds * 1e6 / Deliveries : 0;
+        yield return string.Create(i, $"  CPU           {CpuSeconds:0.0} s of this process from the first ingest to the last delivery: {cpuPerDelivery:0} us per delivery, {CpuSeconds / Math.Max(Seconds, 1e-3):0.00} of {Environment.ProcessorCount} cores on average; {AllocatedMb * 1024 * 1024 / Math.Max(Deliveries, 1):N0} bytes allocated per delivery");
+        yield return "  targets       " + string.Join("; ", Targets());
+        if (Problem is not null)
+        {
+            yield return $"  PROBLEM       {Problem}";
+        }
+    }
+
+    private IEnumerable<string> Targets()
+    {
+        var i = CultureInfo.InvariantCulture;
+        static string Verdict(bool met) => met ? "met" : "MISSED";
+        if (Rate > 0)
+        {
+            yield return string.Create(i, $"p99 < {TargetP99Ms:0} ms at this rate: {Verdict(P99Ms < TargetP99Ms)}");
+        }
+        else
+        {
+            yield return string.Create(i, $"deliveries/s >= {TargetDeliveriesPerS:N0}: {Verdict(DeliveriesPerS >= TargetDeliveriesPerS)}");
+            yield return string.Create(i, $"ratio >= {TargetRatio:0.00}: {Verdict(Ratio >= TargetRatio)}");
+        }
+        yield return string.Create(i, $"RSS < {TargetRssMb:0} MB: {Verdict(RssMb < TargetRssMb)}");
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -1,0 +1,164 @@
+using System.Net.Http.Headers;
+
+namespace Switchboard.Bench;
+
+/// <summary>
+/// One <c>switchboard bench</c>: receiver up, hub up (or reached), accounts and listeners made
+/// through the API, activities ingested while the receiver counts what arrives, then the hub
+/// stopped and the raw HTTP baseline run against the same receiver, then the summary.
+/// </summary>
+internal static class BenchRun
+{
+    /// <summary>The in-process hub's accounts; on a shared hub a random block far above, so runs do not meet real accounts or each other.</summary>
+    private const long FirstVoipId = 900_000_000_001;
+
+    /// <summary>After ingest has finished, this long without a new delivery ends the wait.</summary>
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(30);
+
+    private const int MaxRawConcurrency = 256;
+
+    public static async Task<int> RunAsync(BenchPlan plan, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
+    {
+        var temporary = plan.InProcess && plan.DataDirectory is null;
+        var dataDirectory = plan.DataDirectory ?? Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N"));
+        InProcessHub? local = null;
+        try
+        {
+            await using var receiver = await BenchReceiver.StartAsync(cancellationToken);
+            var maxInFlight = 16;
+            string url, token;
+            if (plan.InProcess)
+            {
+                local = await InProcessHub.StartAsync(dataDirectory, plan.HubSettings, cancellationToken);
+                (url, token, maxInFlight) = (local.Url, local.Token, local.Delivery.MaxInFlightPerCallback);
+            }
+            else
+            {
+                (url, token) = (plan.HubUrl!, plan.Token!);
+            }
+            var hubName = plan.InProcess
+                ? $"in-process at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "")
+                : url;
+            using var api = new HttpClient { BaseAddress = new Uri(url) };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+            var rss = new PeakRss();
+            using var sampling = new CancellationTokenSource();
+            var sampler = rss.SampleAsync(sampling.Token);
+
+            await error.WriteLineAsync($"bench: {hubName}; receiver at {receiver.Url}; creating {plan.Accounts:N0} accounts x {plan.ListenersPerAccount:N0} listeners");
+            var firstVoipId = plan.InProcess ? FirstVoipId : FirstVoipId + (Random.Shared.NextInt64(1, 1_000_000) * 100_000);
+            var setupStarted = BenchClock.NowNs;
+            var accounts = await BenchAccounts.CreateAsync(api, firstVoipId, plan.Accounts, plan.ListenersPerAccount, receiver.Url, cancellationToken);
+            var setupSeconds = (BenchClock.NowNs - setupStarted) / 1e9;
+
+            var tally = new ReceiverTally(plan.ExpectedDeliveries);
+            receiver.Tally = tally;
+            receiver.ResetPeakInFlight();
+            var load = new IngestLoad(api, plan, [.. accounts.Select(a => a.VoipId)]);
+            var cpuBefore = Environment.CpuUsage.TotalTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            using var loadDone = new CancellationTokenSource();
+            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var ingest = load.RunAsync(stopLoad.Token);
+            var progress = BenchProgress.ShowAsync(error, interactive,
+                () => new BenchSnapshot((BenchClock.NowNs - load.StartNs) / 1e9, load.Acknowledged, plan.Activities, tally.Events, plan.ExpectedDeliveries, rss.CurrentMb),
+                loadDone.Token);
+            var problem = await WaitForDeliveriesAsync(plan, load, ingest, tally, cancellationToken);
+            await stopLoad.CancelAsync();
+            await ingest;
+            await loadDone.CancelAsync();
+            await progress;
+            var peakInFlight = receiver.PeakInFlight;
+            var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+            var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (1024.0 * 1024.0);
+
+            if (local is not null)
+            {
+                // The baseline gets the machine to itself: the hub stops first.
+                await local.DisposeAsync();
+                local = null;
+            }
+            await sampling.CancelAsync();
+            await sampler;
+
+            var concurrency = plan.RawConcurrency > 0 ? plan.RawConcurrency : (int)Math.Min(MaxRawConcurrency, (long)maxInFlight * plan.Accounts);
+            await error.WriteLineAsync($"bench: raw HTTP baseline, {concurrency} requests in flight for {plan.BaselineSeconds:0.#} s");
+            var raw = await RawHttpBaseline.RunAsync(receiver, concurrency, TimeSpan.FromSeconds(plan.BaselineSeconds), cancellationToken);
+
+            if (!plan.InProcess)
+            {
+                await BenchAccounts.DeleteAsync(api, accounts, cancellationToken);
+            }
+
+            var deliveries = tally.Events;
+            var seconds = Math.Max(tally.LastNs - load.StartNs, 1) / 1e9;
+            var ingestSeconds = Math.Max(load.EndNs - load.StartNs, 1) / 1e9;
+            var perSecond = deliveries / seconds;
+            var report = new BenchReport(
+                hubName, plan.Accounts, plan.ListenersPerAccount, plan.Activities, plan.Rate, plan.BatchSize, plan.SenderCount,
+                setupSeconds, load.Acknowledged, ingestSeconds, load.Acknowledged / ingestSeconds,
+                plan.ExpectedDeliveries, deliveries, seconds, perSecond, tally.SteadyPerSecond,
+                tally.Latencies.PercentileMs(50), tally.Latencies.PercentileMs(90), tally.Latencies.PercentileMs(99), tally.Latencies.MaxMs, peakInFlight,
+                raw.Concurrency, raw.PerSecond, raw.P50Ms, raw.P99Ms, raw.PerSecond > 0 ? perSecond / raw.PerSecond : 0,
+                rss.PeakMb, cpuSeconds, allocatedMb, plan.InProcess, problem);
+            await report.WriteAsync(output, plan.Json);
+            return report.Complete ? 0 : 1;
+        }
+        catch (BenchException e)
+        {
+            await error.WriteLineAsync($"switchboard bench: {e.Message}");
+            return 1;
+        }
+        catch (HttpRequestException e)
+        {
+            await error.WriteLineAsync($"switchboard bench: the hub could not be reached: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (local is not null)
+            {
+                await local.DisposeAsync();
+            }
+            if (temporary && Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Waits until every expected event arrived; otherwise says why the run ended without them.</summary>
+    private static async Task<string?> WaitForDeliveriesAsync(BenchPlan plan, IngestLoad load, Task ingest, ReceiverTally tally, CancellationToken cancellationToken)
+    {
+        var deadline = BenchClock.NowNs + (plan.TimeoutSeconds * 1_000_000_000L);
+        var lastCount = -1L;
+        var lastChangeNs = BenchClock.NowNs;
+        while (true)
+        {
+            var count = tally.Events;
+            var now = BenchClock.NowNs;
+            if (count >= plan.ExpectedDeliveries)
+            {
+                return count > plan.ExpectedDeliveries ? $"{count - plan.ExpectedDeliveries:N0} more events arrived than expected" : null;
+            }
+            if (load.Failure is { } failure)
+            {
+                return failure;
+            }
+            if (now > deadline)
+            {
+                return $"only {count:N0} of {plan.ExpectedDeliveries:N0} events arrived within --timeout {plan.TimeoutSeconds} s";
+            }
+            if (count != lastCount)
+            {
+                (lastCount, lastChangeNs) = (count, now);
+            }
+            else if (ingest.IsCompleted && now - lastChangeNs > Stall.Ticks * 100)
+            {
+                return $"only {count:N0} of {plan.ExpectedDeliveries:N0} events arrived, and none for {Stall.TotalSeconds:0} s";
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+}

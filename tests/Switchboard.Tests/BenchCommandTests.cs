@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json;
+using Switchboard.Cli;
+
+namespace Switchboard.Tests;
+
+/// <summary><c>switchboard bench</c> with tiny numbers, through the real command line: what it reports, not how fast.</summary>
+public class BenchCommandTests
+{
+    private const string FinalLine = @"^bench: deliveries_per_s=\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d raw_http_per_s=\d+ ratio=\d+\.\d\d rss_mb=\d+$";
+
+    private static async Task<(int Code, string[] Lines, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await SwitchboardCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString().TrimEnd().Split(Environment.NewLine), error.ToString());
+    }
+
+    [Fact]
+    public async Task Every_activity_reaches_every_listener_of_its_account_and_the_last_line_has_the_bench_figures()
+    {
+        var (code, lines, error) = await Run("bench", "--activities", "200", "--accounts", "2", "--listeners-per-account", "3", "--batch", "30", "--baseline-seconds", "0.5", "--json");
+
+        Assert.True(code == 0, $"exit {code}\n{string.Join('\n', lines)}\n{error}");
+        Assert.Matches(FinalLine, lines[^1]);
+        using var report = JsonDocument.Parse(lines[^2]);
+        var root = report.RootElement;
+        Assert.Equal(600, root.GetProperty("expected").GetInt64());
+        Assert.Equal(600, root.GetProperty("deliveries").GetInt64());
+        Assert.Equal(200, root.GetProperty("ingested").GetInt64());
+        Assert.True(root.GetProperty("complete").GetBoolean());
+        Assert.True(root.GetProperty("raw_http_per_s").GetDouble() > 0);
+        Assert.Equal(lines[^1], root.GetProperty("final_line").GetString());
+    }
+
+    [Fact]
+    public async Task The_summary_names_the_figures_and_the_temporary_database_is_deleted_afterwards()
+    {
+        var (code, lines, error) = await Run("bench", "--activities", "20", "--accounts", "1", "--listeners-per-account", "2", "--baseline-seconds", "0.2");
+
+        Assert.True(code == 0, $"exit {code}\n{string.Join('\n', lines)}\n{error}");
+        Assert.Matches(FinalLine, lines[^1]);
+        Assert.Contains(lines, l => l.Contains("deliveries    40 of 40", StringComparison.Ordinal));
+        var hub = lines.Single(l => l.TrimStart().StartsWith("hub ", StringComparison.Ordinal));
+        var dataDir = hub[(hub.IndexOf("SQLite in ", StringComparison.Ordinal) + "SQLite in ".Length)..hub.IndexOf(" (deleted afterwards)", StringComparison.Ordinal)];
+        Assert.False(Directory.Exists(dataDir), $"{dataDir} is still there");
+    }
+
+    [Fact]
+    public async Task A_hub_without_a_token_is_refused()
+    {
+        var (code, _, error) = await Run("bench", "--hub", "http://127.0.0.1:9");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--token", error, StringComparison.Ordinal);
+    }
+}
