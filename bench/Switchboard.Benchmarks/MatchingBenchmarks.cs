@@ -44,6 +44,7 @@ public class MatchingBenchmarks
     private ListenerIndex _index = null!;
     private long _now;
     private int _next;
+    private string _dataDirectory = "";
 
     [Params(1_000, 1_000_000)]
     public int Listeners { get; set; }
@@ -52,7 +53,9 @@ public class MatchingBenchmarks
     public void Setup()
     {
         var random = new Random(42);
-        _index = new ListenerIndex(new SqliteHubDatabase(Path.Combine(Path.GetTempPath(), "switchboard-bench", Guid.NewGuid().ToString("N"))));
+        // The index needs a database to reload from; the benchmark never makes it.
+        _dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-bench", Guid.NewGuid().ToString("N"));
+        _index = new ListenerIndex(new SqliteHubDatabase(_dataDirectory));
         var accounts = Listeners / ListenersPerAccount;
         long id = 1;
         var config = JsonSerializer.SerializeToElement(new { url = "https://hooks.example.com/switchboard", method = "POST" });
@@ -89,6 +92,13 @@ public class MatchingBenchmarks
         _now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var matched = _activities.Sum(a => _index.Match(a, _now).Count);
         Console.WriteLine($"// {Listeners} listeners over {accounts} accounts; {(double)matched / _activities.Length:F2} listeners matched per activity");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 
     [Benchmark(Baseline = true)]
