@@ -33,7 +33,8 @@ internal sealed partial class OutcomeWriter(
         var batch = new List<Outcome>(MaxBatch);
         try
         {
-            while (await _outcomes.Reader.WaitToReadAsync(stoppingToken))
+            // A batch storage refused is tried again even when no new outcome arrives.
+            while (batch.Count > 0 || await _outcomes.Reader.WaitToReadAsync(stoppingToken))
             {
                 await WriteBatchAsync(batch, stoppingToken);
             }

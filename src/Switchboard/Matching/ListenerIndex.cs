@@ -59,9 +59,11 @@ internal sealed class ListenerIndex(HubDatabase database)
         {
             var extensions = new List<long>(4);
             ActivityFacts.ConcernedExtensions(activity.Model, activity.ExtensionIds, extensions);
-            foreach (var extension in extensions.Distinct())
+            for (var i = 0; i < extensions.Count; i++)
             {
-                if (account.ByExtension.TryGetValue(extension, out var listeners))
+                // A producer may name an extension the data names too; Distinct() here cost half of what a match allocated.
+                var extension = extensions[i];
+                if (extensions.IndexOf(extension, 0, i) < 0 && account.ByExtension.TryGetValue(extension, out var listeners))
                 {
                     Keep(listeners, activity, nowSeconds, account, ref numbers, matched);
                 }
