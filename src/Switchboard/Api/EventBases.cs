@@ -27,9 +27,7 @@ internal static class EventBases
     private static async ValueTask<object?> CheckScope(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        var info = token.Length == 0 ? null : await context.RequestServices.GetRequiredService<TokenStore>().FindAsync(token, context.RequestAborted);
+        var info = await BearerToken.FindAsync(context);
         if (info is null)
         {
             return ApiResults.Error(StatusCodes.Status401Unauthorized);

@@ -24,14 +24,12 @@ internal static class Metrics
             .WithSummary("Counters and gauges in the Prometheus text format (operator token, or loopback without a token)");
     }
 
-    private static async Task<IResult> Get(HttpContext context, TokenStore tokens, HubMetrics metrics, OutboxQueue queue, ListenerIndex index)
+    private static async Task<IResult> Get(HttpContext context, HubMetrics metrics, OutboxQueue queue, ListenerIndex index)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        if (header.Length > 0)
+        if (context.Request.Headers.Authorization.Count > 0)
         {
             // A token that was sent is checked even from loopback: a wrong one is a mistake to report.
-            var info = token.Length == 0 ? null : await tokens.FindAsync(token, context.RequestAborted);
+            var info = await BearerToken.FindAsync(context);
             if (info is null)
             {
                 return ApiResults.Error(StatusCodes.Status401Unauthorized);

@@ -36,11 +36,9 @@ internal static class IngestRoutes
     }
 
     private static async Task<IResult> IngestAsync(
-        HttpContext context, TokenStore tokens, ListenerIndex index, ActivityWriter writer, IOptions<IngestOptions> options, TimeProvider clock)
+        HttpContext context, ListenerIndex index, ActivityWriter writer, IOptions<IngestOptions> options, TimeProvider clock)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        var info = token.Length == 0 ? null : await tokens.FindAsync(token, context.RequestAborted);
+        var info = await BearerToken.FindAsync(context);
         if (info is null)
         {
             return ApiResults.Error(StatusCodes.Status401Unauthorized);
