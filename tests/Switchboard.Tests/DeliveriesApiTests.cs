@@ -249,18 +249,7 @@ public class DeliveriesApiTests
     public async Task Delivery_log_queries_search_an_index_instead_of_scanning(string sql, string? index)
     {
         await using var hub = await TestHub.StartAsync();
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(hub.DataDirectory, SqliteHubDatabase.FileName)}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = await ListingPerformanceTests.QueryPlanAsync(hub, sql);
 
         Assert.Contains(plan, step => step.Contains("USING", StringComparison.Ordinal) && step.Contains("INDEX", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));

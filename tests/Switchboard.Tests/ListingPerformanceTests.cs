@@ -67,18 +67,7 @@ public class ListingPerformanceTests
     public async Task List_and_in_use_queries_search_an_index_instead_of_scanning(string sql)
     {
         await using var hub = await TestHub.StartAsync();
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(hub.DataDirectory, SqliteHubDatabase.FileName)}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = await QueryPlanAsync(hub, sql);
 
         Assert.Contains(plan, step => step.Contains("USING", StringComparison.Ordinal) && step.Contains("INDEX", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));
@@ -108,5 +97,21 @@ public class ListingPerformanceTests
             await command.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
+    }
+
+    /// <summary>The steps SQLite's EXPLAIN QUERY PLAN gives for <paramref name="sql"/> on the hub's database.</summary>
+    internal static async Task<List<string>> QueryPlanAsync(TestHub hub, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(hub.DataDirectory, SqliteHubDatabase.FileName)}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+        return plan;
     }
 }
