@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Authentication;
 using SmtpServer.Mail;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
@@ -12,7 +14,13 @@ using SmtpServer.Storage;
 namespace Switchboard.Tests;
 
 /// <summary>A message a <see cref="SmtpCapture"/> accepted, with its SMTP envelope.</summary>
-internal sealed record CapturedMail(string MailFrom, IReadOnlyList<string> RcptTo, MimeMessage Message, string Raw);
+internal sealed record CapturedMail(string MailFrom, IReadOnlyList<string> RcptTo, MimeMessage Message, string Raw, bool Secure, string? User);
+
+/// <summary>
+/// How a <see cref="SmtpCapture"/> offers TLS: from the first byte (<paramref name="Implicit"/>, port-465 style) or
+/// by STARTTLS; with <paramref name="Login"/> it also demands that user and password.
+/// </summary>
+internal sealed record SmtpTls(X509Certificate2 Certificate, bool Implicit, NetworkCredential? Login = null);
 
 /// <summary>
 /// A real SMTP server (the SmtpServer package) on 127.0.0.1 that keeps every message it accepts,
@@ -25,15 +33,26 @@ internal sealed class SmtpCapture : IAsyncDisposable
     private readonly Task _running;
     private int _offered;
 
-    private SmtpCapture(int port)
+    private SmtpCapture(int port, SmtpTls? tls)
     {
         Port = port;
         var options = new SmtpServerOptionsBuilder()
             .ServerName("capture.test")
-            .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .Endpoint(b =>
+            {
+                b.Endpoint(new IPEndPoint(IPAddress.Loopback, port));
+                if (tls is not null)
+                {
+                    b.Certificate(tls.Certificate).IsSecure(tls.Implicit).AuthenticationRequired(tls.Login is not null);
+                }
+            })
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        if (tls?.Login is { } login)
+        {
+            services.Add(new DelegatingUserAuthenticator((user, password) => user == login.UserName && password == login.Password));
+        }
         _server = new SmtpServer.SmtpServer(options, services);
         _running = _server.StartAsync(_stop.Token);
     }
@@ -52,9 +71,9 @@ internal sealed class SmtpCapture : IAsyncDisposable
     public Func<int, SmtpResponse?>? Answer { get; set; }
 
     /// <summary>Starts a server on <paramref name="port"/>, or on a free port.</summary>
-    public static async Task<SmtpCapture> StartAsync(int? port = null)
+    public static async Task<SmtpCapture> StartAsync(int? port = null, SmtpTls? tls = null)
     {
-        var capture = new SmtpCapture(port ?? FreePort());
+        var capture = new SmtpCapture(port ?? FreePort(), tls);
         // The listener binds on start: wait until a connection is accepted.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
@@ -121,7 +140,8 @@ internal sealed class SmtpCapture : IAsyncDisposable
             using var stream = new MemoryStream(raw);
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
             capture.Messages.Enqueue(new CapturedMail(
-                transaction.From.AsAddress(), [.. transaction.To.Select(t => t.AsAddress())], message, System.Text.Encoding.UTF8.GetString(raw)));
+                transaction.From.AsAddress(), [.. transaction.To.Select(t => t.AsAddress())], message, System.Text.Encoding.UTF8.GetString(raw),
+                context.Pipe.IsSecure, context.Authentication.IsAuthenticated ? context.Authentication.User : null));
             return SmtpResponse.Ok;
         }
     }

@@ -21,6 +21,8 @@ internal sealed record MailResult(bool Success, int? StatusCode, string? Error, 
 /// </summary>
 internal sealed class SmtpMailer(IOptions<EmailOptions> options)
 {
+    private readonly SmtpTrust _trust = new(options.Value.TrustedCertificate);
+
     public bool Configured => options.Value.Configured;
 
     public EmailOptions Options => options.Value;
@@ -40,7 +42,7 @@ internal sealed class SmtpMailer(IOptions<EmailOptions> options)
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        using var client = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
+        using var client = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000, ServerCertificateValidationCallback = _trust.Validate };
         try
         {
             await client.ConnectAsync(settings.Host!, settings.Port, Security(settings.Security), timeout.Token);

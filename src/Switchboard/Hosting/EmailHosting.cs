@@ -13,6 +13,7 @@ internal static class EmailHosting
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations()
             .Validate(o => EmailOptions.SecurityModes.Contains(o.Security), "Email:Security must be none, starttls or tls")
             .Validate(o => !o.Configured || IsMailbox(o.From), "Email:From must be an e-mail address when Email:Host is set")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TrustedCertificate) || SmtpTrust.CanLoad(o.TrustedCertificate), "Email:TrustedCertificate must name a readable PEM or DER certificate file")
             .Validate(o => string.IsNullOrEmpty(o.Password) || !string.IsNullOrEmpty(o.User), "Email:Password needs Email:User")
             .Validate(o => string.IsNullOrWhiteSpace(o.DefaultSupportAddress) || IsMailbox(o.DefaultSupportAddress), "Email:DefaultSupportAddress must be an e-mail address")
             .Validate(o => o.SupportAddresses.All(a => long.TryParse(a.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _) && IsMailbox(a.Value)),

@@ -20,6 +20,12 @@ internal sealed class EmailOptions
     /// <summary><c>none</c> (plain), <c>starttls</c> (upgrade required), <c>tls</c> (TLS from the first byte).</summary>
     public string Security { get; set; } = "starttls";
 
+    /// <summary>
+    /// A certificate file (PEM or DER) to trust for the SMTP server besides the system's roots: the
+    /// private CA of an internal relay, or the relay's own self-signed certificate. The name must still match.
+    /// </summary>
+    public string? TrustedCertificate { get; set; }
+
     public string? User { get; set; }
 
     public string? Password { get; set; }
