@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 
@@ -173,6 +174,20 @@ public class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixt
             await ErrorAsync(response, response.StatusCode);
         }
         Assert.Equal(HttpStatusCode.OK, (await fixture.Hub.Http.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_answered_413_without_an_error_in_the_log()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var client = await hub.ClientAsync(TokenScope.Account, 1000002);
+        var log = LogCapture.AttachTo(hub);
+
+        var response = await client.PostAsync($"{AccountBase}/callbacks", Json("{\"name\": \"" + new string('x', 70_000) + "\"}"));
+
+        await ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Error);
+        Assert.DoesNotContain(log.Entries, e => e.Exception is not null);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ internal static class ErrorEnvelopeMiddleware
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A client's bad request (a body over the limit, a broken upload) is answered, not a fault
+            // of the hub: no error log with a stack trace for it. Real faults are still logged.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
             ExceptionHandler = async context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
