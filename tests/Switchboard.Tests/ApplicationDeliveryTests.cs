@@ -117,6 +117,30 @@ public class ApplicationDeliveryTests
     }
 
     [Fact]
+    public async Task Sending_the_masked_api_secret_back_in_an_update_keeps_the_stored_one()
+    {
+        await using var collector = await Receiver.StartAsync(204);
+        await using var hub = await TestHub.StartAsync(null, $"--Applications:GoogleAnalytics:Ga4Endpoint={Base(collector)}/g4/");
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        await ListenWithAsync(account, """
+            {"config": {"application": "google-analytics", "parameters": {"tracking_id": "G-ABC123", "api_secret": "s3cr3t", "static": {"ec": "calls"}}}}
+            """, "call-log");
+        var shown = (await BodyAsync(await account.GetAsync($"{AccountBase}/callbacks"))).GetProperty("items")[0];
+        var config = JsonNode.Parse(shown.GetProperty("config").GetRawText())!;
+        config["parameters"]!["static"]!["ec"] = "phone";
+
+        var updated = await ExpectAsync(await account.PatchAsync($"{AccountBase}/callbacks/{shown.GetProperty("id")}", Json(new JsonObject { ["config"] = config }.ToJsonString())), HttpStatusCode.OK);
+        await IngestAsync(producer, ActivityOf("call-log.json"));
+        await collector.WaitForEventsAsync(1);
+
+        Assert.Equal(System.Text.Json.JsonValueKind.True, updated.GetProperty("config").GetProperty("parameters").GetProperty("api_secret").ValueKind);
+        var request = collector.Events.Single();
+        Assert.Equal("/g4/mp/collect?measurement_id=G-ABC123&api_secret=s3cr3t", request.PathAndQuery);
+        Assert.Equal("phone", JsonNode.Parse(request.Body)!["events"]![0]!["params"]!["event_category"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_failing_collector_is_retried_like_any_callback()
     {
         await using var collector = await Receiver.StartAsync();

@@ -11,14 +11,17 @@ internal static partial class ApplicationParametersInput
     private static readonly string[] DynamicKeys = [.. StaticKeys.Except(["t", "tid", "v"])];
     private static readonly string[] DynamicValues = ["call_duration", "direction", "direction_text", "phone_number", "other_phone_number"];
 
-    /// <summary>The normalised parameters, or null with the errors added under <paramref name="at"/>.</summary>
-    public static JsonElement? Read(string application, JsonElement parameters, FieldErrors at) => application switch
+    /// <summary>
+    /// The normalised parameters, or null with the errors added under <paramref name="at"/>.
+    /// <paramref name="storedApiSecret"/> is what an update replaces: answers mask it as <c>true</c>, and sending that back keeps it.
+    /// </summary>
+    public static JsonElement? Read(string application, JsonElement parameters, FieldErrors at, string? storedApiSecret) => application switch
     {
-        ApplicationCallbackConfig.GoogleAnalytics => ReadGoogleAnalytics(parameters, at),
+        ApplicationCallbackConfig.GoogleAnalytics => ReadGoogleAnalytics(parameters, at, storedApiSecret),
         _ => ReadSmsAutoresponder(parameters, at),
     };
 
-    private static JsonElement? ReadGoogleAnalytics(JsonElement parameters, FieldErrors at)
+    private static JsonElement? ReadGoogleAnalytics(JsonElement parameters, FieldErrors at, string? storedApiSecret)
     {
         at.RejectUnknown(parameters, "tracking_id", "api_secret", "static", "dynamic");
         var trackingId = at.String(parameters, "tracking_id", required: true, maxLength: 64);
@@ -34,7 +37,9 @@ internal static partial class ApplicationParametersInput
             }
             else if (MeasurementId().IsMatch(trackingId))
             {
-                apiSecret = at.String(parameters, "api_secret", required: true, maxLength: 256);
+                apiSecret = storedApiSecret is not null && parameters.TryGetProperty("api_secret", out var masked) && masked.ValueKind == JsonValueKind.True
+                    ? storedApiSecret
+                    : at.String(parameters, "api_secret", required: true, maxLength: 256);
             }
             else
             {

@@ -42,7 +42,7 @@ internal static class CallbackConfigInput
         {
             CallbackMode.Https or CallbackMode.Http => ReadHttp(config, mode, at, previous),
             CallbackMode.Email => ReadEmail(config, at),
-            _ => ReadApplication(config, at),
+            _ => ReadApplication(config, at, previous),
         };
     }
 
@@ -200,7 +200,7 @@ internal static class CallbackConfigInput
         return new CheckedConfig(CallbackMode.Email, JsonSerializer.SerializeToElement(new EmailCallbackConfig(email, mode, rateLimit), CallbackConfigJsonContext.Default.EmailCallbackConfig), null);
     }
 
-    private static CheckedConfig? ReadApplication(JsonElement config, FieldErrors at)
+    private static CheckedConfig? ReadApplication(JsonElement config, FieldErrors at, JsonElement? previous)
     {
         at.RejectUnknown(config, "application", "parameters");
         var application = at.OneOf(config, "application", required: true, ApplicationCallbackConfig.GoogleAnalytics, ApplicationCallbackConfig.SmsAutoresponder);
@@ -209,7 +209,10 @@ internal static class CallbackConfigInput
         {
             return null;
         }
-        var normalised = ApplicationParametersInput.Read(application, parameters.Value, at.At("parameters"));
+        var storedApiSecret = previous is { } p && p.TryGetProperty("parameters", out var storedParameters)
+            && storedParameters.ValueKind == JsonValueKind.Object && storedParameters.TryGetProperty("api_secret", out var stored)
+            && stored.ValueKind == JsonValueKind.String ? stored.GetString() : null;
+        var normalised = ApplicationParametersInput.Read(application, parameters.Value, at.At("parameters"), storedApiSecret);
         if (at.Any || normalised is null)
         {
             return null;
