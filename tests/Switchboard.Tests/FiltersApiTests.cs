@@ -66,6 +66,19 @@ public class FiltersApiTests
     }
 
     [Fact]
+    public async Task Answers_write_phone_numbers_and_text_as_sent_not_as_unicode_escapes()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var client = await hub.ClientAsync(TokenScope.Account, 1000002);
+        var url = await FiltersUrlAsync(client);
+        var filter = await client.PostAsync(url, Json("""{"filter_type": "number", "filter_value": {"match": "+1555%"}}"""));
+        var profile = await client.PostAsync("/v4/accounts/1000002/integrations/events/profiles", Json("""{"name": "<Ops> & 'Nuit' — Zürich"}"""));
+
+        Assert.Contains("\"match\":\"+1555%\"", await filter.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"<Ops> & 'Nuit' — Zürich\"", await profile.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_number_list_may_hold_1000_numbers_but_not_1001()
     {
         await using var hub = await TestHub.StartAsync();

@@ -23,6 +23,7 @@ internal static class ApiDocs
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.Encoder = ApiJsonContext.Relaxed.Options.Encoder;
         });
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(AddBaseParameters).AddDocumentTransformer((document, _, _) =>
         {

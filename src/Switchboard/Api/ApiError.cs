@@ -38,7 +38,7 @@ internal sealed record ApiError(
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, Create(status, message ?? DefaultMessage(status), time, fields), ApiJsonContext.Default.ApiErrorEnvelope, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, Create(status, message ?? DefaultMessage(status), time, fields), ApiJsonContext.Relaxed.ApiErrorEnvelope, context.RequestAborted);
     }
 }
 

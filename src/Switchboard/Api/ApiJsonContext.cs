@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Switchboard.Storage;
 
@@ -37,4 +39,11 @@ namespace Switchboard.Api;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]
-internal sealed partial class ApiJsonContext : JsonSerializerContext;
+internal sealed partial class ApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// What the API writes with: answers are application/json, never HTML, so <c>+</c> of phone numbers and
+    /// <c>&lt;</c>, <c>&gt;</c>, <c>'</c> and non-ASCII text stay as the client sent them instead of \u escapes.
+    /// </summary>
+    public static ApiJsonContext Relaxed { get; } = new(new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

@@ -24,7 +24,7 @@ internal static class ApiResults
         Error(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, string> { [field] = "did not accept the test request" });
 
     /// <summary>api.md, Delete: <c>200 {"success": true}</c>.</summary>
-    public static IResult Deleted() => TypedResults.Json(new DeleteResult(true), ApiJsonContext.Default.DeleteResult);
+    public static IResult Deleted() => TypedResults.Json(new DeleteResult(true), ApiJsonContext.Relaxed.DeleteResult);
 
     private sealed class ErrorResult(int status, string? message, IReadOnlyDictionary<string, string>? fields) : IResult
     {

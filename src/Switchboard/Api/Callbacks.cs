@@ -76,14 +76,14 @@ internal static class Callbacks
         }
         await using var db = await database.ConnectAsync(cancellationToken);
         var rows = await Listing.PageAsync(db, CallbackTable.Name, CallbackTable.Columns, Owner.Of(context).Rows, paging.Filters, paging.Limit, paging.Offset, CallbackTable.Read, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows, CallbackMasking.Masked), ApiJsonContext.Default.PageCallback);
+        return TypedResults.Json(paging.Answer(rows, CallbackMasking.Masked), ApiJsonContext.Relaxed.PageCallback);
     }
 
     private static async Task<IResult> Get(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         var callback = await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken);
-        return callback is null ? ApiResults.NotFound("Callback") : TypedResults.Json(callback.Masked(), ApiJsonContext.Default.Callback);
+        return callback is null ? ApiResults.NotFound("Callback") : TypedResults.Json(callback.Masked(), ApiJsonContext.Relaxed.Callback);
     }
 
     private static async Task<IResult> Create(HttpContext context, HubDatabase database, CallbackVerifier verifier, CancellationToken cancellationToken)
@@ -113,7 +113,7 @@ internal static class Callbacks
                 return ApiResults.VerificationFailed(failure);
             }
             var callback = await CallbackTable.InsertAsync(db, draft.Row, cancellationToken);
-            return TypedResults.Json(callback.Masked(), ApiJsonContext.Default.Callback, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(callback.Masked(), ApiJsonContext.Relaxed.Callback, statusCode: StatusCodes.Status201Created);
         }
     }
 
@@ -160,7 +160,7 @@ internal static class Callbacks
                 return ApiResults.NotFound("Callback");
             }
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(draft.Row.Masked(), ApiJsonContext.Default.Callback);
+            return TypedResults.Json(draft.Row.Masked(), ApiJsonContext.Relaxed.Callback);
         }
     }
 

@@ -75,7 +75,7 @@ internal static class Deliveries
             return ApiResults.NotFound("Listener");
         }
         var rows = await EventTable.PageAsync(db, listener_id, status, dataType, paging.Limit, paging.Offset, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows, EventDelivery.Of), ApiJsonContext.Default.PageEventDelivery);
+        return TypedResults.Json(paging.Answer(rows, EventDelivery.Of), ApiJsonContext.Relaxed.PageEventDelivery);
     }
 
     private static async Task<IResult> Get(long listener_id, string uuid, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ internal static class Deliveries
         var detail = new EventDeliveryDetail(
             rendered.RootElement.Clone(), row.Status, row.CallbackId, Iso(row.LastAttemptAt),
             row.Status == EventStatus.Pending ? Iso(row.NextAttemptAt) : null, [.. attempts.Select(DeliveryAttempt.Of)]);
-        return TypedResults.Json(detail, ApiJsonContext.Default.EventDeliveryDetail);
+        return TypedResults.Json(detail, ApiJsonContext.Relaxed.EventDeliveryDetail);
     }
 
     private static async Task<IResult> Redeliver(
@@ -117,6 +117,6 @@ internal static class Deliveries
         var (row, _) = (await EventTable.FindAsync(db, listener_id, uuid, cancellationToken))!.Value;
         // Committed (the update ran on its own): the worker reads the event back from storage when due.
         queue.Later(eventId, now);
-        return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Default.EventDelivery, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Relaxed.EventDelivery, statusCode: StatusCodes.Status202Accepted);
     }
 }

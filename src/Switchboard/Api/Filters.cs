@@ -39,7 +39,7 @@ internal static class Filters
             return ApiResults.NotFound("Listener");
         }
         var rows = await Listing.PageAsync(db, FilterTable.Name, FilterTable.Columns, RowScope.Listener(listener_id), paging.Filters, paging.Limit, paging.Offset, FilterTable.Read, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Default.PageListenerFilter);
+        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Relaxed.PageListenerFilter);
     }
 
     private static async Task<IResult> Get(long listener_id, long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ internal static class Filters
             return ApiResults.NotFound("Listener");
         }
         var filter = await FilterTable.FindAsync(db, listener_id, id, cancellationToken);
-        return filter is null ? ApiResults.NotFound("Filter") : TypedResults.Json(filter, ApiJsonContext.Default.ListenerFilter);
+        return filter is null ? ApiResults.NotFound("Filter") : TypedResults.Json(filter, ApiJsonContext.Relaxed.ListenerFilter);
     }
 
     private static async Task<IResult> Create(long listener_id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
@@ -86,7 +86,7 @@ internal static class Filters
             }
             var filter = await FilterTable.InsertAsync(db, listener, draft.FilterType, draft.FilterValue, draft.NotLogic, cancellationToken);
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(filter, ApiJsonContext.Default.ListenerFilter, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(filter, ApiJsonContext.Relaxed.ListenerFilter, statusCode: StatusCodes.Status201Created);
         }
     }
 
@@ -127,7 +127,7 @@ internal static class Filters
                 return ApiResults.NotFound("Filter");
             }
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(updated, ApiJsonContext.Default.ListenerFilter);
+            return TypedResults.Json(updated, ApiJsonContext.Relaxed.ListenerFilter);
         }
     }
 

@@ -70,14 +70,14 @@ internal static class Listeners
         }
         await using var db = await database.ConnectAsync(cancellationToken);
         var rows = await Listing.PageAsync(db, ListenerTable.Name, ListenerTable.Columns, Owner.Of(context).Rows, paging.Filters, paging.Limit, paging.Offset, ListenerTable.Read, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Default.PageListener);
+        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Relaxed.PageListener);
     }
 
     private static async Task<IResult> Get(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         var listener = await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken);
-        return listener is null ? ApiResults.NotFound("Listener") : TypedResults.Json(listener, ApiJsonContext.Default.Listener);
+        return listener is null ? ApiResults.NotFound("Listener") : TypedResults.Json(listener, ApiJsonContext.Relaxed.Listener);
     }
 
     private static async Task<IResult> Create(HttpContext context, HubDatabase database, TimeProvider time, CancellationToken cancellationToken)
@@ -108,7 +108,7 @@ internal static class Listeners
                 new Listener(0, owner.VoipId, owner.ExtensionId, input.Version ?? ListenerInput.Version2, input.CallbackId.Value, now.ToUnixTimeSeconds(), input.ExpiresAt),
                 cancellationToken);
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(listener, ApiJsonContext.Default.Listener, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(listener, ApiJsonContext.Relaxed.Listener, statusCode: StatusCodes.Status201Created);
         }
     }
 
@@ -154,7 +154,7 @@ internal static class Listeners
                 return ApiResults.NotFound("Listener");
             }
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(updated, ApiJsonContext.Default.Listener);
+            return TypedResults.Json(updated, ApiJsonContext.Relaxed.Listener);
         }
     }
 

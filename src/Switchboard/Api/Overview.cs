@@ -34,7 +34,7 @@ internal static class Overview
         {
             items.Add(await OverviewItem.LoadAsync(db, listener, cancellationToken));
         }
-        return TypedResults.Json(paging.Answer(new PageRows<OverviewItem>(rows.Total, items)), ApiJsonContext.Default.PageOverviewItem);
+        return TypedResults.Json(paging.Answer(new PageRows<OverviewItem>(rows.Total, items)), ApiJsonContext.Relaxed.PageOverviewItem);
     }
 
     private static async Task<IResult> Create(HttpContext context, HubDatabase database, Delivery.CallbackVerifier verifier, TimeProvider time, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ internal static class Overview
             }
             var item = await OverviewItem.LoadAsync(db, listener, cancellationToken);
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(item, ApiJsonContext.Default.OverviewItem, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(item, ApiJsonContext.Relaxed.OverviewItem, statusCode: StatusCodes.Status201Created);
         }
     }
 

@@ -74,9 +74,9 @@ internal sealed record Paging(int Limit, int Offset, IReadOnlyList<(string Colum
         f => f.Column,
         f => f.Value switch
         {
-            long n => JsonSerializer.SerializeToElement(n, ApiJsonContext.Default.Int64),
-            bool b => JsonSerializer.SerializeToElement(b, ApiJsonContext.Default.Boolean),
-            _ => JsonSerializer.SerializeToElement((string)f.Value, ApiJsonContext.Default.String),
+            long n => JsonSerializer.SerializeToElement(n, ApiJsonContext.Relaxed.Int64),
+            bool b => JsonSerializer.SerializeToElement(b, ApiJsonContext.Relaxed.Boolean),
+            _ => JsonSerializer.SerializeToElement((string)f.Value, ApiJsonContext.Relaxed.String),
         });
 
     private static int Number(HttpRequest request, string name, int fallback, int min, int max, FieldErrors errors)

@@ -50,14 +50,14 @@ internal static class Profiles
         }
         await using var db = await database.ConnectAsync(cancellationToken);
         var rows = await Listing.PageAsync(db, ProfileTable.Name, ProfileTable.Columns, Owner.Of(context).Rows, paging.Filters, paging.Limit, paging.Offset, ProfileTable.Read, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Default.PageProfile);
+        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Relaxed.PageProfile);
     }
 
     private static async Task<IResult> Get(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         var profile = await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken);
-        return profile is null ? ApiResults.NotFound("Profile") : TypedResults.Json(profile, ApiJsonContext.Default.Profile);
+        return profile is null ? ApiResults.NotFound("Profile") : TypedResults.Json(profile, ApiJsonContext.Relaxed.Profile);
     }
 
     private static async Task<IResult> Create(HttpContext context, HubDatabase database, TimeProvider time, CancellationToken cancellationToken)
@@ -78,7 +78,7 @@ internal static class Profiles
             var owner = Owner.Of(context);
             await using var db = await database.ConnectAsync(cancellationToken);
             var profile = await ProfileTable.InsertAsync(db, owner.VoipId, owner.ExtensionId, input.Name!, input.SupportEmail, time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
-            return TypedResults.Json(profile, ApiJsonContext.Default.Profile, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(profile, ApiJsonContext.Relaxed.Profile, statusCode: StatusCodes.Status201Created);
         }
     }
 
@@ -105,7 +105,7 @@ internal static class Profiles
             }
             var updated = existing with { Name = input.Name ?? existing.Name, SupportEmail = input.EmailGiven ? input.SupportEmail : existing.SupportEmail };
             await ProfileTable.UpdateAsync(db, updated, cancellationToken);
-            return TypedResults.Json(updated, ApiJsonContext.Default.Profile);
+            return TypedResults.Json(updated, ApiJsonContext.Relaxed.Profile);
         }
     }
 

@@ -33,14 +33,14 @@ internal static class Schedules
         }
         await using var db = await database.ConnectAsync(cancellationToken);
         var rows = await Listing.PageAsync(db, ScheduleTable.Name, ScheduleTable.Columns, Owner.Of(context).Rows, paging.Filters, paging.Limit, paging.Offset, ScheduleTable.Read, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Default.PageSchedule);
+        return TypedResults.Json(paging.Answer(rows), ApiJsonContext.Relaxed.PageSchedule);
     }
 
     private static async Task<IResult> Get(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         var schedule = await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken);
-        return schedule is null ? ApiResults.NotFound("Schedule") : TypedResults.Json(schedule, ApiJsonContext.Default.Schedule);
+        return schedule is null ? ApiResults.NotFound("Schedule") : TypedResults.Json(schedule, ApiJsonContext.Relaxed.Schedule);
     }
 
     private static async Task<IResult> Create(HttpContext context, HubDatabase database, CancellationToken cancellationToken)
@@ -60,7 +60,7 @@ internal static class Schedules
             }
             await using var db = await database.ConnectAsync(cancellationToken);
             var schedule = await ScheduleTable.InsertAsync(db, draft, cancellationToken);
-            return TypedResults.Json(schedule, ApiJsonContext.Default.Schedule, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(schedule, ApiJsonContext.Relaxed.Schedule, statusCode: StatusCodes.Status201Created);
         }
     }
 
@@ -87,7 +87,7 @@ internal static class Schedules
             }
             return await ScheduleTable.UpdateAsync(db, updated, cancellationToken) == 0
                 ? ApiResults.NotFound("Schedule")
-                : TypedResults.Json(updated, ApiJsonContext.Default.Schedule);
+                : TypedResults.Json(updated, ApiJsonContext.Relaxed.Schedule);
         }
     }
 

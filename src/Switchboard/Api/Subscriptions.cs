@@ -81,7 +81,7 @@ internal static class Subscriptions
             return ApiResults.NotFound("Listener");
         }
         var rows = await Listing.PageAsync(db, SubscriptionTable.Name, SubscriptionTable.Columns, RowScope.Listener(listener_id), paging.Filters, paging.Limit, paging.Offset, SubscriptionTable.Read, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows, SubscriptionView.Of), ApiJsonContext.Default.PageSubscriptionView);
+        return TypedResults.Json(paging.Answer(rows, SubscriptionView.Of), ApiJsonContext.Relaxed.PageSubscriptionView);
     }
 
     private static async Task<IResult> Get(long listener_id, long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
@@ -92,7 +92,7 @@ internal static class Subscriptions
             return ApiResults.NotFound("Listener");
         }
         var subscription = await SubscriptionTable.FindAsync(db, listener_id, id, cancellationToken);
-        return subscription is null ? ApiResults.NotFound("Subscription") : TypedResults.Json(SubscriptionView.Of(subscription), ApiJsonContext.Default.SubscriptionView);
+        return subscription is null ? ApiResults.NotFound("Subscription") : TypedResults.Json(SubscriptionView.Of(subscription), ApiJsonContext.Relaxed.SubscriptionView);
     }
 
     private static async Task<IResult> Create(long listener_id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
@@ -123,7 +123,7 @@ internal static class Subscriptions
             }
             var subscription = await SubscriptionTable.InsertAsync(db, listener, tags, cancellationToken);
             await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(SubscriptionView.Of(subscription), ApiJsonContext.Default.SubscriptionView, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(SubscriptionView.Of(subscription), ApiJsonContext.Relaxed.SubscriptionView, statusCode: StatusCodes.Status201Created);
         }
     }
 

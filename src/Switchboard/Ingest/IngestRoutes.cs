@@ -132,7 +132,7 @@ internal static class IngestRoutes
             // Not stored, so not acknowledged: the producer keeps the activities and sends them again.
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "The activities could not be stored and were not accepted; send them again. " + e.Message);
         }
-        return TypedResults.Json(result, ApiJsonContext.Default.IngestResult, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(result, ApiJsonContext.Relaxed.IngestResult, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>The JSON document of one line (or the whole body), or null with the problem in <paramref name="errors"/>.</summary>
