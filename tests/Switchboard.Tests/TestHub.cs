@@ -38,7 +38,7 @@ internal sealed class TestHub : IAsyncDisposable
     public static async Task<TestHub> StartAsync(string? dataDirectory = null, params string[] settings)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", .. settings]));
+        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", .. settings]));
         var console = new StringWriter();
         var url = await Hub.StartAsync(app, console, CancellationToken.None);
         return new TestHub(app, dataDirectory, url, console.ToString());

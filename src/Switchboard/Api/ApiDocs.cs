@@ -13,7 +13,7 @@ internal static class ApiDocs
     public const string DocumentPath = "/openapi/v1.json";
     public const string PagePath = "/docs";
 
-    private static readonly int[] ErrorStatuses = [400, 401, 403, 404, 413, 415, 422];
+    private static readonly int[] ErrorStatuses = [400, 401, 403, 404, 413, 415, 422, 429];
 
     public static IHostApplicationBuilder AddApiDocs(this IHostApplicationBuilder builder)
     {

@@ -23,7 +23,7 @@ internal static class EventBases
     public static RouteGroupBuilder MapAccountLevel(this IEndpointRouteBuilder routes, string path) =>
         routes.MapGroup(path).AddEndpointFilter(CheckScope).WithErrorEnvelope();
 
-    /// <summary>401 without a live token, 403 for a base outside the token's scope.</summary>
+    /// <summary>401 without a live token, 429 past its request rate, 403 for a base outside the token's scope.</summary>
     private static async ValueTask<object?> CheckScope(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
@@ -31,6 +31,12 @@ internal static class EventBases
         if (info is null)
         {
             return ApiResults.Error(StatusCodes.Status401Unauthorized);
+        }
+        // Operator tokens are the platform's own tooling (provisioning, load tests): only customers' tokens are limited.
+        if (info.Scope != TokenScope.Operator && context.RequestServices.GetRequiredService<RequestLimiter>().Refuse(info.Id) is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.Error(StatusCodes.Status429TooManyRequests, $"Too many requests with this token; try again in {retryAfter} s.");
         }
         var voipId = long.Parse((string)context.Request.RouteValues["voip_id"]!, System.Globalization.CultureInfo.InvariantCulture);
         long? extensionId = context.Request.RouteValues.TryGetValue("extension_id", out var e)

@@ -29,6 +29,7 @@ internal static partial class Hub
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<HubDatabase>(new SqliteHubDatabase(settings.DataDirectory));
         builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<RequestLimiter>();
         builder.Services.AddSingleton<CallbackHttp>();
         builder.Services.AddSingleton<CallbackVerifier>();
         builder.Services.AddSingleton<ListenerIndex>();

@@ -10,6 +10,14 @@ internal sealed class ApiOptions
     /// <summary>Largest accepted request body; api.md: 64 KiB by default.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Requests per second one API token may make on average before answers are <c>429</c>…</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerSecond { get; set; } = 50;
+
+    /// <summary>…and how many it may make at once after a quiet spell.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestBurst { get; set; } = 200;
 }
 
 /// <summary>How events are delivered (section <c>Delivery</c>).</summary>

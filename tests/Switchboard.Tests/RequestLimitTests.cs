@@ -1,0 +1,50 @@
+using System.Net;
+using Switchboard.Storage;
+using static Switchboard.Tests.Api;
+
+namespace Switchboard.Tests;
+
+/// <summary>api.md's 429: each API token has its own request budget (Api:RequestsPerSecond, Api:RequestBurst).</summary>
+public class RequestLimitTests
+{
+    [Fact]
+    public async Task A_token_past_its_burst_gets_429_with_retry_after_while_other_tokens_operators_and_ingest_go_on()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Api:RequestsPerSecond=1", "--Api:RequestBurst=3");
+        using var busy = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var other = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        var url = $"{AccountBase}/callbacks";
+
+        for (var i = 0; i < 3; i++)
+        {
+            await ExpectAsync(await busy.GetAsync(url), HttpStatusCode.OK);
+        }
+        var refused = await busy.GetAsync(url);
+        var error = await ErrorAsync(refused, HttpStatusCode.TooManyRequests);
+
+        Assert.Contains("try again", error.GetProperty("@message").GetString(), StringComparison.Ordinal);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 2);
+        await ExpectAsync(await other.GetAsync(url), HttpStatusCode.OK);
+        for (var i = 0; i < 5; i++)
+        {
+            await Pipeline.IngestAsync(producer, Pipeline.ActivityOf("call-log.json"));
+            await ExpectAsync(await producer.GetAsync(url), HttpStatusCode.OK);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await ExpectAsync(await busy.GetAsync(url), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Requests_with_an_unknown_token_are_401_however_many_there_are()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Api:RequestsPerSecond=1", "--Api:RequestBurst=1");
+        using var stranger = new HttpClient { BaseAddress = new Uri(hub.Url) };
+        stranger.DefaultRequestHeaders.Authorization = new("Bearer", "sb_not_a_token");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await ErrorAsync(await stranger.GetAsync($"{AccountBase}/callbacks"), HttpStatusCode.Unauthorized);
+        }
+    }
+}
