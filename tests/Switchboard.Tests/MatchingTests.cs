@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 using static Switchboard.Tests.Pipeline;
