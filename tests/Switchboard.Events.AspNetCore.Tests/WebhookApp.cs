@@ -63,7 +63,7 @@ internal sealed class WebhookApp : IAsyncDisposable
         endpoint?.Invoke(hook);
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        webhookApp.Http = new HttpClient { BaseAddress = new Uri(url) };
+        webhookApp.Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(20) };
         return webhookApp;
     }
 
