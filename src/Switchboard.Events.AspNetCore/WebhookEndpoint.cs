@@ -176,14 +176,18 @@ internal sealed class WebhookEndpoint
         return check switch
         {
             SignatureCheck.Valid => null,
-            SignatureCheck.MissingHeader => "missing signature: the request needs webhook-id, webhook-timestamp and webhook-signature headers; "
-                + "without " + string.Join(", ", new[] { ("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", signature) }
-                    .Where(h => h.Item2.Length == 0).Select(h => h.Item1)),
+            SignatureCheck.MissingHeader => MissingHeaders(("webhook-id", id), ("webhook-timestamp", timestamp), ("webhook-signature", signature)),
             SignatureCheck.InvalidTimestamp => "invalid signature: webhook-timestamp is not a number of seconds",
             SignatureCheck.TooOld => $"stale signature: webhook-timestamp is more than {_tolerance.TotalSeconds:0} s in the past",
             SignatureCheck.TooNew => $"invalid signature: webhook-timestamp is more than {_tolerance.TotalSeconds:0} s in the future",
             _ => "invalid signature: webhook-signature does not match the request under any configured secret",
         };
+    }
+
+    private static string MissingHeaders(params (string Name, string Value)[] headers)
+    {
+        var missing = headers.Where(h => h.Value.Length == 0).Select(h => h.Name).ToList();
+        return $"missing signature: no {string.Join(", ", missing)} header" + (missing.Count > 1 ? "s" : "");
     }
 
     /// <summary>api.md, Callbacks, Verification: the hub's <c>{"test": 1}</c> before it stores a callback.</summary>

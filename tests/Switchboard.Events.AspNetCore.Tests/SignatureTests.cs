@@ -103,8 +103,7 @@ public class SignatureTests
         var (status, text) = await app.SendAsync(request);
 
         Assert.Equal(401, status);
-        Assert.StartsWith("missing signature:", text, StringComparison.Ordinal);
-        Assert.EndsWith("without " + header + "\n", text, StringComparison.Ordinal);
+        Assert.Equal($"missing signature: no {header} header\n", text);
         Assert.Empty(app.Handled);
     }
 
@@ -116,7 +115,7 @@ public class SignatureTests
         var (status, text) = await app.SendAsync(Unsigned(Fixture(CallConnected)));
 
         Assert.Equal(401, status);
-        Assert.Equal("missing signature: the request needs webhook-id, webhook-timestamp and webhook-signature headers; without webhook-timestamp, webhook-signature\n", text);
+        Assert.Equal("missing signature: no webhook-timestamp, webhook-signature headers\n", text);
         Assert.Empty(app.Handled);
     }
 
