@@ -20,10 +20,10 @@ public sealed partial class LiveCalls(ILogger<LiveCalls> logger)
     public IEnumerable<object> InProgress => _tracker.Calls.Select(call => new
     {
         call.Uuid,
-        Direction = call.Direction.ToString(),
+        Direction = call.Direction == Direction.Inbound ? "inbound" : "outbound",
         From = Describe(call.Legs[0].From),
         To = Describe(call.Legs[0].To),
-        State = call.AnsweredAtNs is null ? "ringing" : "talking",
+        State = call.IsCompleted ? "ended" : call.AnsweredAtNs is null ? "ringing" : "talking",
         AnsweredBy = call.AnsweredBy is { } leg ? Describe(leg.To) : null,
     });
 
@@ -56,7 +56,7 @@ public sealed partial class LiveCalls(ILogger<LiveCalls> logger)
     }
 
     public void LogMessage(MessageData message) =>
-        LogMessageEvent(logger, message.Type, message.Direction, message.From.Id.ToString(), message.Message);
+        LogMessageEvent(logger, message.Type == MessageType.Sms ? "SMS" : "MMS", message.From.Id.ToString(), Describe(message.To[0]), message.Message);
 
     private static string Outcome(TrackedCall call) => call.Status switch
     {
@@ -80,6 +80,6 @@ public sealed partial class LiveCalls(ILogger<LiveCalls> logger)
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallUuid} from {From} to {To}: {Outcome}, {Seconds} s in all, {TalkSeconds} s talking")]
     private static partial void LogCallEnded(ILogger logger, string callUuid, string from, string to, string outcome, double seconds, double talkSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Type} {Direction} from {From}: {Text}")]
-    private static partial void LogMessageEvent(ILogger logger, MessageType type, Direction direction, string from, string text);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Type} from {From} to {To}: {Text}")]
+    private static partial void LogMessageEvent(ILogger logger, string type, string from, string to, string text);
 }
