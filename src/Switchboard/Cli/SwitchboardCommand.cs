@@ -13,6 +13,7 @@ internal static class SwitchboardCommand
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(TagsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ListenCommand.Create());
         return root;
     }
 }
