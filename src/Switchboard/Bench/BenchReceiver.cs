@@ -20,6 +20,9 @@ internal sealed class BenchReceiver : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>Cancelled when the receiver's host is asked to stop: its console lifetime takes Ctrl+C and SIGTERM.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Where requests are counted from now on: a new one per phase.</summary>
     public ReceiverTally Tally
     {

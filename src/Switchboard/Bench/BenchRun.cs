@@ -36,6 +36,10 @@ internal static class BenchRun
             {
                 (url, token) = (plan.HubUrl!, plan.Token!);
             }
+            // Ctrl+C and SIGTERM reach the hosts of the receiver and the hub, whose console lifetimes take
+            // them: their stopping is the bench's signal to stop too.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, receiver.Stopping, local?.Stopping ?? CancellationToken.None);
+            cancellationToken = stop.Token;
             var hubName = plan.InProcess
                 ? $"in-process at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "")
                 : url;
@@ -110,10 +114,15 @@ internal static class BenchRun
             await error.WriteLineAsync($"switchboard bench: {e.Message}");
             return 1;
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync($"switchboard bench: the hub could not be reached: {e.Message}");
             return 1;
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or HttpRequestException)
+        {
+            await error.WriteLineAsync("switchboard bench: stopped before the end; no figures.");
+            return 130;
         }
         finally
         {

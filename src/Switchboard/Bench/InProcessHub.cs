@@ -26,6 +26,9 @@ internal sealed class InProcessHub : IAsyncDisposable
     /// <summary>An operator token made for the bench.</summary>
     public string Token { get; }
 
+    /// <summary>Cancelled when the hub's host is asked to stop: its console lifetime takes Ctrl+C and SIGTERM.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public DeliveryOptions Delivery => _app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value;
 
     public static async Task<InProcessHub> StartAsync(string dataDirectory, IReadOnlyList<string> settings, CancellationToken cancellationToken)
