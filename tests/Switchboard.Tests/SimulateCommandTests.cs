@@ -247,6 +247,19 @@ public partial class SimulateCommandTests(SharedHub shared) : IClassFixture<Shar
         Assert.Equal(2, player.Rejected);
     }
 
+    [Fact]
+    public async Task The_ingest_client_names_the_fields_of_a_422_in_its_message()
+    {
+        using var http = IngestClient.Connect(new Uri(_hub.Url), await OperatorTokenAsync());
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new IngestClient(http).PostAsync(
+            Encoding.UTF8.GetBytes("""{"voip_id": 1000002, "data_type": "fax", "data": {}}""" + "\n"), CancellationToken.None));
+
+        Assert.Equal(IngestFailure.Invalid, e.Failure);
+        Assert.Contains("422", e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1: data_type: must be one of", e.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
     {
         var output = new StringWriter();

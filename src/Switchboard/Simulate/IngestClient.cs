@@ -62,7 +62,7 @@ internal sealed class IngestClient(HttpClient hub)
             {
                 401 or 403 => new IngestException(IngestFailure.Unauthorized,
                     $"the hub refused the token ({(int)response.StatusCode}: {said}). Ingest needs an operator token: create one on the hub's machine with `switchboard tokens create --operator` and give it with --token or SWITCHBOARD_TOKEN."),
-                422 => new IngestException(IngestFailure.Invalid, $"the hub found invalid activities (422: {said})", error?.Fields ?? new Dictionary<string, string>()),
+                422 => new IngestException(IngestFailure.Invalid, $"the hub found invalid activities (422: {said}) {string.Join("; ", (error?.Fields ?? new Dictionary<string, string>()).Take(5).Select(f => $"{f.Key}: {f.Value}"))}", error?.Fields ?? new Dictionary<string, string>()),
                 429 or >= 500 => new IngestException(IngestFailure.Transient, $"the hub could not take the batch now ({(int)response.StatusCode}: {said})"),
                 _ => new IngestException(IngestFailure.Refused, $"POST {IngestRoutes.Path} answered {(int)response.StatusCode}: {said}"),
             };

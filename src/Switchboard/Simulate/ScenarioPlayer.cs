@@ -148,7 +148,7 @@ internal sealed class ScenarioPlayer(SimulatePlan plan, IngestClient ingest, Tim
             catch (IngestException e) when (e.Failure == IngestFailure.Invalid)
             {
                 Interlocked.Add(ref _rejected, batch.Count);
-                throw new IngestException(e.Failure, e.Message + " — a bug in a scenario; the hub said:\n" + Describe(e.Fields!, batch), e.Fields);
+                throw new IngestException(e.Failure, "the hub found invalid activities (422), a bug in a scenario; it said:\n" + Describe(e.Fields!, batch), e.Fields);
             }
         }
         if (Sent is { } sent)
