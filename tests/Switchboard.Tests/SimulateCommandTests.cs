@@ -233,7 +233,7 @@ public partial class SimulateCommandTests(SharedHub shared) : IClassFixture<Shar
     {
         var broken = new Scenario("broken", "a message without a state", 0, (steps, cast) => steps.Then(() => new SimulatedActivity(
             new MessageData { Uuid = cast.Uuid(), Inbox = new Inbox { Did = Cast.MainNumber }, From = Participant.Did("+12125550199"), To = [], Message = "", Media = [] },
-            "stateless sms")));
+            () => "stateless sms")));
         var plan = new SimulatePlan("broken", broken, new Uri(_hub.Url), await OperatorTokenAsync(), 3_100_080, 2, 1000, 0, false, 1, "sim-test");
         using var http = IngestClient.Connect(plan.Hub, plan.Token);
         var player = new ScenarioPlayer(plan, new IngestClient(http), TimeProvider.System);

@@ -57,8 +57,8 @@ internal static class OtherScenarios
             Media = [],
         };
         var delivered = sent with { State = "delivered" };
-        steps.Then(Constant(new SimulatedActivity(sent, SimulatedActivity.Say("sms sent", $"{staff} → {sent.To[0].Id}"))))
-            .After(800, 6_000).Then(Constant(new SimulatedActivity(delivered, SimulatedActivity.Say("sms delivered", $"{staff} → {sent.To[0].Id}"))));
+        steps.Then(Constant(new SimulatedActivity(sent, () => SimulatedActivity.Say("sms sent", $"{staff} → {sent.To[0].Id}"))))
+            .After(800, 6_000).Then(Constant(new SimulatedActivity(delivered, () => SimulatedActivity.Say("sms delivered", $"{staff} → {sent.To[0].Id}"))));
     }
 
     /// <summary>A call recording is ready.</summary>
@@ -84,7 +84,7 @@ internal static class OtherScenarios
                 ["caller_name"] = JsonSerializer.SerializeToElement(inbound ? cast.OutsideName() : staff.Name, ApiJsonContext.Default.String),
             },
         };
-        steps.Then(Constant(new SimulatedActivity(data, SimulatedActivity.Say("call log", $"{(inbound ? outside : staff.ToString())} → {(inbound ? staff.ToString() : outside)}, {seconds} s"), [staff.ExtensionId])));
+        steps.Then(Constant(new SimulatedActivity(data, () => SimulatedActivity.Say("call log", $"{(inbound ? outside : staff.ToString())} → {(inbound ? staff.ToString() : outside)}, {seconds} s"), [staff.ExtensionId])));
     }
 
     /// <summary>A request to the platform's API failed; a 401 makes it untrusted (tags.md).</summary>
@@ -112,14 +112,14 @@ internal static class OtherScenarios
             },
         };
         // data has no uuid: the occurrence gets its own (ingest.md, data_object_uuid).
-        steps.Then(Constant(new SimulatedActivity(data, SimulatedActivity.Say($"api error {failure.Status}", $"{failure.Method} {failure.Url}"), DataObjectUuid: cast.Uuid())));
+        steps.Then(Constant(new SimulatedActivity(data, () => SimulatedActivity.Say($"api error {failure.Status}", $"{failure.Method} {failure.Url}"), DataObjectUuid: cast.Uuid())));
     }
 
     /// <summary>A recording of <paramref name="seconds"/> for <paramref name="staff"/>, sized as a 240 kbit/s file.</summary>
     public static SimulatedActivity Recording(Cast cast, RecordingType type, int seconds, Staff staff)
     {
         var data = new RecordingData { Uuid = cast.Uuid(), Type = type, Size = (seconds * 30_000L) + cast.Between(0, 29_999), Duration = seconds };
-        return new SimulatedActivity(data, SimulatedActivity.Say($"{type.ToString().ToLowerInvariant()} recording", $"{staff}, {seconds} s"), [staff.ExtensionId]);
+        return new SimulatedActivity(data, () => SimulatedActivity.Say($"{type.ToString().ToLowerInvariant()} recording", $"{staff}, {seconds} s"), [staff.ExtensionId]);
     }
 
     private static SimulatedActivity Inbound(Cast cast, MessageType type, string text, Media[] media)
@@ -141,7 +141,7 @@ internal static class OtherScenarios
             Media = media,
         };
         var what = type == MessageType.Sms ? "sms" : $"mms ({media.Length} photo)";
-        return new SimulatedActivity(data, SimulatedActivity.Say($"{what} received", $"{from} → {staff?.ToString() ?? Cast.Who(data.To[0])}"));
+        return new SimulatedActivity(data, () => SimulatedActivity.Say($"{what} received", $"{from} → {staff?.ToString() ?? Cast.Who(data.To[0])}"));
     }
 
     private static Func<SimulatedActivity> Constant(SimulatedActivity activity) => () => activity;

@@ -29,7 +29,8 @@ internal static class SimulateProgress
                 {
                     var now = read();
                     scenarios.Value = now.Finished;
-                    scenarios.Description = Markup.Escape(Line(now, previous));
+                    scenarios.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"scenarios {now.Finished,7:N0}  activities {Taken(now),9:N0} {PerSecond(now, previous),7:N0}/s"));
                     previous = now;
                     if (stop.IsCancellationRequested)
                     {
@@ -46,6 +47,10 @@ internal static class SimulateProgress
         while (!stop.IsCancellationRequested)
         {
             await Task.WhenAny(Task.Delay(PlainEvery, stop));
+            if (stop.IsCancellationRequested)
+            {
+                return; // the summary follows
+            }
             var now = read();
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulate: {now.Seconds,5:0}s ") + Line(now, previous));
             previous = now;
@@ -53,10 +58,11 @@ internal static class SimulateProgress
     }
 
     /// <summary>Scenarios done and in progress, activities the hub took and how fast.</summary>
-    private static string Line(SimulateSnapshot now, SimulateSnapshot previous)
-    {
-        var seconds = Math.Max(now.Seconds - previous.Seconds, 1e-3);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"scenarios {now.Finished:N0}/{now.Scenarios:N0} ({now.Started - now.Finished:N0} in progress)  activities {now.Accepted + now.Duplicates:N0} taken {(now.Accepted + now.Duplicates - previous.Accepted - previous.Duplicates) / seconds,7:N0}/s");
-    }
+    private static string Line(SimulateSnapshot now, SimulateSnapshot previous) => string.Create(CultureInfo.InvariantCulture,
+        $"scenarios {now.Finished:N0}/{now.Scenarios:N0} ({now.Started - now.Finished:N0} in progress)  activities {Taken(now):N0} taken {PerSecond(now, previous),7:N0}/s");
+
+    private static long Taken(SimulateSnapshot snapshot) => snapshot.Accepted + snapshot.Duplicates;
+
+    private static double PerSecond(SimulateSnapshot now, SimulateSnapshot previous) =>
+        (Taken(now) - Taken(previous)) / Math.Max(now.Seconds - previous.Seconds, 1e-3);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Switchboard.Events;
 
 namespace Switchboard.Simulate;
@@ -11,6 +12,14 @@ internal static class SimulateRun
 {
     public static async Task<int> RunAsync(SimulatePlan plan, TextWriter output, TextWriter error, bool interactive, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Ctrl+C ends the run with its summary; a second one ends the process. (The root command
+        // is invoked without a process termination timeout, so the signal does not reach commands.)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            signal.Cancel = !stop.IsCancellationRequested;
+            stop.Cancel();
+        });
         using var http = IngestClient.Connect(plan.Hub, plan.Token);
         var single = plan.Count == 1;
         var player = new ScenarioPlayer(plan, new IngestClient(http), time)
@@ -27,15 +36,15 @@ internal static class SimulateRun
         var code = 0;
         try
         {
-            await player.RunAsync(cancellationToken);
+            await player.RunAsync(stop.Token);
         }
         catch (IngestException e)
         {
             (failure, code) = (e.Message, 1);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            (failure, code) = ("stopped before the end.", 130);
+            (failure, code) = ("stopped by Ctrl+C before the end.", 130);
         }
         await done.CancelAsync();
         await progress;

@@ -16,6 +16,7 @@ internal sealed record SimulateSummary(
         var played = Plan.Scenario is null
             ? " (" + string.Join(", ", Scenarios.All.Where(s => Played.ContainsKey(s.Name)).Select(s => string.Create(invariant, $"{Played[s.Name]:N0} {s.Name}"))) + ")"
             : "";
+        var cut = End.Started > End.Finished ? string.Create(invariant, $", {End.Started - End.Finished:N0} more cut short") : "";
         var retries = Retries > 0 ? string.Create(invariant, $", {Retries:N0} batches sent again") : "";
         if (Plan.Count == 1)
         {
@@ -25,7 +26,7 @@ internal sealed record SimulateSummary(
         }
         await output.WriteLineAsync(string.Create(invariant, $"""
             simulate {Plan.Name} → {Address(Plan.Hub)}, account {Plan.VoipId}
-              scenarios   {End.Finished:N0} of {End.Scenarios:N0}{played}
+              scenarios   {End.Finished:N0} of {End.Scenarios:N0}{cut}{played}
               activities  {End.Sent:N0} sent, {End.Accepted:N0} accepted, {End.Duplicates:N0} duplicates, {Rejected:N0} rejected{retries}
               elapsed     {seconds:0.0} s, {End.Sent / seconds:N0} activities/s, {End.Finished / seconds:N0} scenarios/s
             """));

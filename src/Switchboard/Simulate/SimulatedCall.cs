@@ -43,10 +43,12 @@ internal sealed class SimulatedCall
             EventLeg = leg with { State = state, CompletionStatus = status },
             FirstLeg = leg.IsFirst ? null : _legs[0],
         };
-        var outcome = status is { } s ? $" ({s.ToString().ToLowerInvariant()})" : "";
-        var what = $"leg {number} {state.ToString().ToLowerInvariant()}{outcome}";
-        var words = SimulatedActivity.Say(what, $"{Cast.Who(leg.From)} → {Cast.Who(leg.To)}{(note is null ? "" : "  " + note)}");
-        return new SimulatedActivity(data, words);
+        string Words()
+        {
+            var outcome = status is { } s ? $" ({s.ToString().ToLowerInvariant()})" : "";
+            return SimulatedActivity.Say($"leg {number} {state.ToString().ToLowerInvariant()}{outcome}", $"{Cast.Who(leg.From)} → {Cast.Who(leg.To)}{(note is null ? "" : "  " + note)}");
+        }
+        return new SimulatedActivity(data, Words);
     }
 
     /// <summary>The step that moves leg <paramref name="number"/> to <paramref name="state"/>.</summary>

@@ -6,9 +6,11 @@ namespace Switchboard.Simulate;
 /// One activity of a scenario as the platform would report it (ingest.md, Activity), without the
 /// fields the player adds when it is sent (account, timestamp, idempotency key).
 /// </summary>
-/// <param name="Words">A few words for a person watching: what happened.</param>
-internal sealed record SimulatedActivity(EventData Data, string Words, long[]? ExtensionIds = null, string? DataObjectUuid = null)
+/// <param name="Describe">A few words for a person watching, made only when shown: what happened.</param>
+internal sealed record SimulatedActivity(EventData Data, Func<string> Describe, long[]? ExtensionIds = null, string? DataObjectUuid = null)
 {
+    public string Words => Describe();
+
     /// <summary>Words for the log: what happened, then who, in a column.</summary>
     public static string Say(string what, string who) => $"{what,-28}{who}";
 }
