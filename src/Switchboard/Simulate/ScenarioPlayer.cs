@@ -6,6 +6,7 @@ namespace Switchboard.Simulate;
 internal sealed record SentActivity(string Scenario, SimulatedActivity Activity, long TimestampNs);
 
 /// <summary>Where a run stands; read by the progress display while the player runs.</summary>
+/// <param name="Sent">Activities in batches the hub answered: accepted, duplicates or rejected.</param>
 internal sealed record SimulateSnapshot(double Seconds, long Started, long Finished, long Scenarios, long Sent, long Accepted, long Duplicates);
 
 /// <summary>
@@ -140,18 +141,18 @@ internal sealed class ScenarioPlayer(SimulatePlan plan, IngestClient ingest, Tim
 
     private async Task SendAsync(ActivityLines lines, List<SentActivity> batch, CancellationToken cancellationToken)
     {
-        Interlocked.Add(ref _sent, batch.Count);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 var result = await ingest.PostAsync(lines.Body, cancellationToken);
+                Interlocked.Add(ref _sent, batch.Count);
                 Interlocked.Add(ref _accepted, result.Accepted);
                 Interlocked.Add(ref _duplicates, result.Duplicates);
                 break;
             }
             catch (IngestException e) when (attempt < Backoff.Length
-                && (e.Failure == IngestFailure.Transient || (e.Failure == IngestFailure.Unreachable && Interlocked.Read(ref _accepted) > 0)))
+                && (e.Failure == IngestFailure.Transient || (e.Failure == IngestFailure.Unreachable && Interlocked.Read(ref _accepted) + Interlocked.Read(ref _duplicates) > 0)))
             {
                 // A hub that took activities before is restarting or busy: the same batch again.
                 Retries++;
@@ -159,6 +160,7 @@ internal sealed class ScenarioPlayer(SimulatePlan plan, IngestClient ingest, Tim
             }
             catch (IngestException e) when (e.Failure == IngestFailure.Invalid)
             {
+                Interlocked.Add(ref _sent, batch.Count);
                 Interlocked.Add(ref _rejected, batch.Count);
                 throw new IngestException(e.Failure, "the hub found invalid activities (422), a bug in a scenario; it said:\n" + Describe(e.Fields!, batch), e.Fields);
             }
@@ -175,7 +177,9 @@ internal sealed class ScenarioPlayer(SimulatePlan plan, IngestClient ingest, Tim
     private static string Describe(IReadOnlyDictionary<string, string> fields, List<SentActivity> batch) =>
         string.Join('\n', fields.Select(f =>
         {
-            var line = f.Key.StartsWith("line ", StringComparison.Ordinal) && int.TryParse(f.Key.AsSpan(5, f.Key.IndexOf(':', StringComparison.Ordinal) - 5), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= batch.Count
+            // The hub names a line "line N: path" (ingest.md, Transports).
+            var number = f.Key.Split(':')[0];
+            var line = number.StartsWith("line ", StringComparison.Ordinal) && int.TryParse(number.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= batch.Count
                 ? $" [{batch[n - 1].Scenario}: {batch[n - 1].Activity.Words}]"
                 : "";
             return $"  {f.Key}: {f.Value}{line}";
