@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Http.Headers;
+using Switchboard.Simulate;
 
 namespace Switchboard.Bench;
 
@@ -12,8 +11,7 @@ namespace Switchboard.Bench;
 /// </summary>
 internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<long> voipIds)
 {
-    private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
-
+    private readonly IngestClient _ingest = new(hub);
     private readonly int _batches = (plan.Activities + plan.BatchSize - 1) / plan.BatchSize;
     private readonly long _wallClockNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
     private long _nextBatch = -1;
@@ -99,14 +97,7 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
         }
         try
         {
-            using var content = new ReadOnlyMemoryContent(body.WrittenMemory);
-            content.Headers.ContentType = NdJson;
-            using var response = await hub.PostAsync("/v4/ingest", content, failed.Token);
-            if (response.StatusCode != HttpStatusCode.Accepted)
-            {
-                var text = await response.Content.ReadAsStringAsync(failed.Token);
-                return await FailAsync($"POST /v4/ingest answered {(int)response.StatusCode}: {(text.Length > 500 ? text[..500] + "…" : text)}", failed);
-            }
+            await _ingest.PostAsync(body.WrittenMemory, failed.Token);
             Interlocked.Add(ref _acknowledged, count);
             return true;
         }
@@ -114,9 +105,9 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
         {
             return false;
         }
-        catch (HttpRequestException e)
+        catch (IngestException e)
         {
-            return await FailAsync($"POST /v4/ingest failed: {e.Message}", failed);
+            return await FailAsync(e.Message, failed);
         }
     }
 

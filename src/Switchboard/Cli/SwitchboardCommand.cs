@@ -14,6 +14,7 @@ internal static class SwitchboardCommand
         root.Subcommands.Add(TagsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ListenCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }
