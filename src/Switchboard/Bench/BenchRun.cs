@@ -38,7 +38,8 @@ internal static class BenchRun
             }
             // Ctrl+C and SIGTERM reach the hosts of the receiver and the hub, whose console lifetimes take
             // them: their stopping is the bench's signal to stop too.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, receiver.Stopping, local?.Stopping ?? CancellationToken.None);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, receiver.Stopping);
+            using var hubStopping = local?.Stopping.Register(stop.Cancel) ?? default;
             cancellationToken = stop.Token;
             var hubName = plan.InProcess
                 ? $"in-process at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "")
@@ -79,7 +80,8 @@ internal static class BenchRun
 
             if (local is not null)
             {
-                // The baseline gets the machine to itself: the hub stops first.
+                // The baseline gets the machine to itself: the hub stops first, and that is no signal to stop.
+                await hubStopping.DisposeAsync();
                 await local.DisposeAsync();
                 local = null;
             }
