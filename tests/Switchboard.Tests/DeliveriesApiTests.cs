@@ -33,7 +33,7 @@ public class DeliveriesApiTests
         var received = receiver.Events.ToDictionary(r => Parse(r.Body).GetProperty("data_type").GetString()!);
         var items = list.GetProperty("items");
         Assert.Equal(["message", "call"], items.EnumerateArray().Select(i => i.GetProperty("data_type").GetString()));
-        Assert.Equal(["uuid", "timestamp_ns", "tags", "data_type", "data_object_uuid", "status", "attempts", "last_attempt_at", "callback_id"],
+        Assert.Equal(["uuid", "timestamp_ns", "tags", "data_type", "data_object_uuid", "status", "attempts", "last_attempt_at", "callback_id", "status_reason"],
             items[0].EnumerateObject().Select(p => p.Name));
         foreach (var listed in items.EnumerateArray())
         {
@@ -46,6 +46,7 @@ public class DeliveriesApiTests
             Assert.Equal(1, listed.GetProperty("attempts").GetInt32());
             Assert.Matches(IsoMilliseconds, listed.GetProperty("last_attempt_at").GetString());
             Assert.Equal(callbackId, listed.GetProperty("callback_id").GetInt64());
+            Assert.Equal(JsonValueKind.Null, listed.GetProperty("status_reason").ValueKind);
         }
 
         var call = received["call"];
@@ -166,6 +167,9 @@ public class DeliveriesApiTests
         Assert.Equal(0, (await ExpectAsync(await account.GetAsync($"{events}?filters[status]=pending"), HttpStatusCode.OK)).GetProperty("total").GetInt64());
         var detail = await ExpectAsync(await account.GetAsync($"{events}/{uuid}"), HttpStatusCode.OK);
         Assert.Equal("failed", detail.GetProperty("status").GetString());
+        const string reason = "ran out of attempts (2 to this callback); the last one: answered 500 Internal Server Error";
+        Assert.Equal(reason, detail.GetProperty("status_reason").GetString());
+        Assert.Equal(reason, listed.GetProperty("status_reason").GetString());
         Assert.Equal([500, 500], detail.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status_code").GetInt32()));
         Assert.Equal(listed.GetProperty("last_attempt_at").GetString(), detail.GetProperty("attempts")[1].GetProperty("at").GetString());
 
@@ -173,10 +177,12 @@ public class DeliveriesApiTests
         var queued = await ExpectAsync(await account.PostAsync($"{events}/{uuid}/redeliver", null), HttpStatusCode.Accepted);
         Assert.Equal(uuid, queued.GetProperty("uuid").GetString());
         Assert.Equal("pending", queued.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("status_reason").ValueKind);
 
         var delivered = await WaitForAsync(account, events, l => Statuses(l).SequenceEqual(["delivered"]), "the redelivered event");
         Assert.Equal(3, delivered.GetProperty("items")[0].GetProperty("attempts").GetInt32());
         var after = await ExpectAsync(await account.GetAsync($"{events}/{uuid}"), HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("status_reason").ValueKind);
         Assert.Equal([500, 500, 200], after.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status_code").GetInt32()));
         Assert.Equal(3, receiver.Events.Count(r => r.Headers["webhook-id"] == uuid));
     }

@@ -126,6 +126,9 @@ public class DeliveryTests
         var callback = await BodyAsync(await account.GetAsync($"{AccountBase}/callbacks/{callbackId}"));
         Assert.False(callback.GetProperty("enabled").GetBoolean());
         Assert.Equal("deactivated", await NotificationKindAsync(hub, callbackId));
+        var log = await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{item.GetProperty("id").GetInt64()}/events"));
+        Assert.Equal(("failed", "the callback URL answered 410 Gone"),
+            (log.GetProperty("items")[0].GetProperty("status").GetString(), log.GetProperty("items")[0].GetProperty("status_reason").GetString()));
 
         // Disabled without a fallback: its listener gets nothing more.
         await IngestAsync(producer, ActivityOf(Call));
@@ -164,7 +167,7 @@ public class DeliveryTests
         await using var receiver = await Receiver.StartAsync();
         using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
         using var producer = await hub.ClientAsync(TokenScope.Operator);
-        await ListenAsync(account, AccountBase, receiver.Url, [["call"]], callbackExtra: ", \"rate-limit\": {\"number\": 3, \"period\": 3600}");
+        var item = await ListenAsync(account, AccountBase, receiver.Url, [["call"]], callbackExtra: ", \"rate-limit\": {\"number\": 3, \"period\": 3600}");
 
         var batch = await IngestBatchAsync(producer, Enumerable.Range(0, 5).Select(_ => ActivityOf(Call)));
         Assert.Equal(HttpStatusCode.Accepted, batch.StatusCode);
@@ -172,6 +175,10 @@ public class DeliveryTests
         await WaitForStatusAsync(hub, "delivered", 3);
 
         Assert.Equal(3, receiver.Events.Count());
+        // The delivery log says why, though no attempt was made.
+        var suppressed = await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{item.GetProperty("id").GetInt64()}/events?filters[status]=suppressed"));
+        Assert.Equal(["rate limit of 3 events per 3600 s reached", "rate limit of 3 events per 3600 s reached"],
+            suppressed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("status_reason").GetString()));
     }
 
     [Fact]

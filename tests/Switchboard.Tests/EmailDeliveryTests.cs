@@ -132,6 +132,8 @@ public class EmailDeliveryTests
             await DeliveryTests.WaitForStatusAsync(hub, "suppressed", 1);
             await smtp.WaitForAsync(3);
             Assert.Equal(["second@example.org"], smtp.Messages.Skip(2).Select(m => m.RcptTo[0]));
+            var suppressed = await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{first}/events?filters[status]=suppressed"));
+            Assert.Equal("the e-mail recipient unsubscribed from this listener", Assert.Single(suppressed.GetProperty("items").EnumerateArray()).GetProperty("status_reason").GetString());
 
             // After a restart the unsubscribe holds, and links sent before it still work.
             var dataDirectory = hub.DataDirectory;

@@ -8,13 +8,16 @@ namespace Switchboard.Api;
 /// <summary>
 /// An event of a listener's delivery log (api.md, Deliveries). <see cref="LastAttemptAt"/> is ISO
 /// 8601 UTC with milliseconds, like <c>@time</c>: attempts come milliseconds apart (a fallback
-/// is tried at once), which UNIX seconds would blur.
+/// is tried at once), which UNIX seconds would blur. <see cref="StatusReason"/>, beyond api.md,
+/// says why a failed or suppressed event ended so, which its attempts alone may not show.
 /// </summary>
 internal sealed record EventDelivery(
-    string Uuid, long TimestampNs, IReadOnlyList<string> Tags, string DataType, string DataObjectUuid, string Status, int Attempts, string? LastAttemptAt, long CallbackId)
+    string Uuid, long TimestampNs, IReadOnlyList<string> Tags, string DataType, string DataObjectUuid, string Status, int Attempts, string? LastAttemptAt, long CallbackId,
+    string? StatusReason)
 {
     public static EventDelivery Of(LoggedEvent row) => new(
-        row.Uuid, row.TimestampNs, row.Tags, row.DataType, row.DataObjectUuid, row.Status, row.Attempts, Deliveries.Iso(row.LastAttemptAt), row.CallbackId);
+        row.Uuid, row.TimestampNs, row.Tags, row.DataType, row.DataObjectUuid, row.Status, row.Attempts, Deliveries.Iso(row.LastAttemptAt), row.CallbackId,
+        row.StatusReason);
 }
 
 /// <summary>One attempt to deliver an event; <see cref="At"/> in ISO 8601 UTC with milliseconds.</summary>
@@ -30,7 +33,7 @@ internal sealed record DeliveryAttempt(string At, long CallbackId, string? Url, 
 /// attempt so far, oldest first.
 /// </summary>
 internal sealed record EventDeliveryDetail(
-    JsonElement Event, string Status, long CallbackId, string? LastAttemptAt, string? NextAttemptAt, IReadOnlyList<DeliveryAttempt> Attempts);
+    JsonElement Event, string Status, string? StatusReason, long CallbackId, string? LastAttemptAt, string? NextAttemptAt, IReadOnlyList<DeliveryAttempt> Attempts);
 
 /// <summary><c>{base}/listeners/{listener_id}/events</c>: a listener's delivery log, one event, and redelivery (api.md, Deliveries).</summary>
 internal static class Deliveries
@@ -41,7 +44,7 @@ internal static class Deliveries
     {
         var events = group.MapGroup("/listeners/{listener_id:long}/events").WithTags("Deliveries");
         events.MapGet("/", List).Produces<Page<EventDelivery>>().WithSummary("List the events rendered for a listener")
-            .WithDescription("Newest first. Filters: status (pending, delivered, failed, suppressed), data_type. last_attempt_at is ISO 8601 UTC.");
+            .WithDescription("Newest first. Filters: status (pending, delivered, failed, suppressed), data_type. last_attempt_at is ISO 8601 UTC; status_reason says why a failed or suppressed event ended so.");
         events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithSummary("Get an event with its delivery attempts")
             .WithDescription("event is the Events v2 JSON the callback receives; attempts lists every attempt, oldest first; times are ISO 8601 UTC.");
         events.MapPost("/{uuid}/redeliver", Redeliver).Produces<EventDelivery>(StatusCodes.Status202Accepted)
@@ -94,7 +97,7 @@ internal static class Deliveries
         using var rendered = JsonDocument.Parse(EventRenderer.Render(EventTable.ToOutboxEvent(row, data)));
         // Cloned: the answer is written after the handler has returned and disposed the document.
         var detail = new EventDeliveryDetail(
-            rendered.RootElement.Clone(), row.Status, row.CallbackId, Iso(row.LastAttemptAt),
+            rendered.RootElement.Clone(), row.Status, row.StatusReason, row.CallbackId, Iso(row.LastAttemptAt),
             row.Status == EventStatus.Pending ? Iso(row.NextAttemptAt) : null, [.. attempts.Select(DeliveryAttempt.Of)]);
         return TypedResults.Json(detail, ApiJsonContext.Relaxed.EventDeliveryDetail);
     }

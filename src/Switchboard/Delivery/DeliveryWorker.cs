@@ -197,8 +197,14 @@ internal sealed partial class DeliveryWorker(
             outboxEvent.Tries = 0;
             return new Outcome(outboxEvent, EventStatus.Pending, now, result, callback.Id, true);
         }
-        return new Outcome(outboxEvent, EventStatus.Failed, now, result, callback.Id, true);
+        return new Outcome(outboxEvent, EventStatus.Failed, now, result, callback.Id, true, FailedBecause(result, outboxEvent.Tries));
     }
+
+    /// <summary>The event's status_reason in the delivery log once its last attempt has failed.</summary>
+    private static string FailedBecause(AttemptResult result, int tries) =>
+        result.Gone ? "the callback URL answered 410 Gone"
+        : result.Permanent ? $"the receiver refused it for good: {result.Error}"
+        : $"ran out of attempts ({tries} to this callback); the last one: {result.Error}";
 
     /// <summary>±20 % so that events that failed together do not all come back at the same instant.</summary>
     private static TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (Random.Shared.NextDouble() * 0.4));

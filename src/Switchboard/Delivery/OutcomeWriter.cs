@@ -105,7 +105,7 @@ internal sealed partial class OutcomeWriter(
             """);
         await using var updateEvent = db.Command("""
             UPDATE events SET status = @status, attempts = @attempts, tries = @tries, callback_id = @callback_id,
-                next_attempt_at = @next_attempt_at, last_attempt_at = COALESCE(@last_attempt_at, last_attempt_at)
+                next_attempt_at = @next_attempt_at, last_attempt_at = COALESCE(@last_attempt_at, last_attempt_at), status_reason = @status_reason
             WHERE id = @id
             """);
         foreach (var outcome in batch)
@@ -133,7 +133,7 @@ internal sealed partial class OutcomeWriter(
             updateEvent.Parameters.Clear();
             await updateEvent.With("@status", outcome.Status).With("@attempts", outboxEvent.Attempts).With("@tries", outboxEvent.Tries)
                 .With("@callback_id", outboxEvent.CallbackId).With("@next_attempt_at", outcome.NextAttemptAt)
-                .With("@last_attempt_at", outcome.Attempt?.At).With("@id", outboxEvent.Id).ExecuteNonQueryAsync(cancellationToken);
+                .With("@last_attempt_at", outcome.Attempt?.At).With("@status_reason", outcome.Note).With("@id", outboxEvent.Id).ExecuteNonQueryAsync(cancellationToken);
 
             if (index.Callback(outboxEvent.VoipId, outcome.AttemptCallbackId) is not { } callback)
             {

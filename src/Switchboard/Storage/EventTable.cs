@@ -11,7 +11,7 @@ namespace Switchboard.Storage;
 /// </summary>
 internal sealed record LoggedEvent(
     long Id, string Uuid, long ListenerId, long? ExtensionId, string Version, long CallbackId, string Status, int Attempts,
-    long NextAttemptAt, long? LastAttemptAt, long ActivityId, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags);
+    long NextAttemptAt, long? LastAttemptAt, string? StatusReason, long ActivityId, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags);
 
 /// <summary>One delivery attempt of an event (api.md, Deliveries); <see cref="At"/> in UNIX milliseconds.</summary>
 internal sealed record LoggedAttempt(long At, long CallbackId, string? Url, int? StatusCode, int DurationMs, string? Error);
@@ -20,7 +20,7 @@ internal sealed record LoggedAttempt(long At, long CallbackId, string? Url, int?
 internal static class EventTable
 {
     private const string Columns = """
-        e.id, e.uuid, e.listener_id, e.extension_id, e.version, e.callback_id, e.status, e.attempts, e.next_attempt_at, e.last_attempt_at,
+        e.id, e.uuid, e.listener_id, e.extension_id, e.version, e.callback_id, e.status, e.attempts, e.next_attempt_at, e.last_attempt_at, e.status_reason,
         a.id, a.voip_id, a.data_type, a.data_object_uuid, a.timestamp_ns, a.tags
         """;
 
@@ -69,7 +69,7 @@ internal static class EventTable
         var found = await HubConnection.ListAsync(
             db.Command($"SELECT {Columns}, a.data FROM events e JOIN activities a ON a.id = e.activity_id WHERE e.uuid = @uuid AND e.listener_id = @listener_id")
                 .With("@uuid", uuid).With("@listener_id", listenerId),
-            reader => (Read(reader), Encoding.UTF8.GetBytes(reader.GetString(16))),
+            reader => (Read(reader), Encoding.UTF8.GetBytes(reader.GetString(17))),
             cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
@@ -91,7 +91,7 @@ internal static class EventTable
     {
         var ids = await HubConnection.ListAsync(
             db.Command("""
-                UPDATE events SET status = 'pending', tries = 0, next_attempt_at = @now,
+                UPDATE events SET status = 'pending', tries = 0, next_attempt_at = @now, status_reason = NULL,
                     callback_id = COALESCE((SELECT l.callback_id FROM listeners l WHERE l.id = events.listener_id), callback_id)
                 WHERE uuid = @uuid AND listener_id = @listener_id AND status <> 'pending'
                 RETURNING id
@@ -107,7 +107,7 @@ internal static class EventTable
 
     private static LoggedEvent Read(DbDataReader reader) => new(
         reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetNullableInt64(3), reader.GetString(4), reader.GetInt64(5),
-        reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8), reader.GetNullableInt64(9),
-        reader.GetInt64(10), reader.GetInt64(11), reader.GetString(12), reader.GetString(13), reader.GetInt64(14),
-        JsonSerializer.Deserialize(reader.GetString(15), StorageJsonContext.Default.StringArray)!);
+        reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8), reader.GetNullableInt64(9), reader.GetNullableString(10),
+        reader.GetInt64(11), reader.GetInt64(12), reader.GetString(13), reader.GetString(14), reader.GetInt64(15),
+        JsonSerializer.Deserialize(reader.GetString(16), StorageJsonContext.Default.StringArray)!);
 }
