@@ -76,7 +76,7 @@ public class NotificationTests
 
         var mail = Assert.Single(smtp.Messages);
         Assert.Equal(["noc@example.org"], mail.RcptTo);
-        Assert.Contains("the account's default notification address", mail.Message.TextBody!, StringComparison.Ordinal);
+        Assert.Contains("as the notification address of account 1000002: the callback's profile names no support address.", mail.Message.TextBody!, StringComparison.Ordinal);
         Assert.Contains("answered 410", mail.Message.TextBody!, StringComparison.Ordinal);
     }
 
@@ -94,7 +94,9 @@ public class NotificationTests
 
         await IngestAsync(producer, ActivityOf(Call));
 
-        Assert.Equal(["hub-admin@example.org"], (await smtp.WaitForAsync(1)).Single().RcptTo);
+        var mail = (await smtp.WaitForAsync(1)).Single();
+        Assert.Equal(["hub-admin@example.org"], mail.RcptTo);
+        Assert.Contains("as the hub's default notification address", mail.Message.TextBody!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ internal sealed partial class NotificationSender(
         foreach (var notice in pending)
         {
             var profile = notice.ProfileId is { } profileId ? await ProfileTable.FindAsync(db, profileId, cancellationToken) : null;
-            var to = profile?.SupportEmail ?? AccountAddress(notice.VoipId);
+            var (to, why) = Recipient(profile, notice.VoipId);
             if (to is null || !mailer.Configured)
             {
                 LogNotSent(logger, notice.Kind, notice.CallbackId, notice.VoipId, to is null ? "no support_email and no default address (Email:DefaultSupportAddress)" : "no SMTP server (Email:Host)");
@@ -71,7 +71,7 @@ internal sealed partial class NotificationSender(
                 cancellationToken);
             var rule = $"every attempt keeps failing for {delivery.Value.DeactivateAfter} with at least {delivery.Value.DeactivateAfterExhausted} events running out of attempts";
             var body = new TextPart(TextFormat.Plain);
-            body.SetText("utf-8", OwnerNotice.Body(notice, callback, profile, errors, publicUrl.Base, rule));
+            body.SetText("utf-8", OwnerNotice.Body(notice, callback, why, errors, publicUrl.Base, rule));
             var message = new MimeMessage
             {
                 Subject = OwnerNotice.Subject(notice, callback),
@@ -98,11 +98,25 @@ internal sealed partial class NotificationSender(
         return true;
     }
 
-    /// <summary>api.md, Profiles: null <c>support_email</c> means the account's default address from server configuration.</summary>
-    private string? AccountAddress(long voipId) =>
-        options.Value.SupportAddresses.GetValueOrDefault(voipId.ToString(CultureInfo.InvariantCulture)) is { Length: > 0 } address
-            ? address
-            : string.IsNullOrWhiteSpace(options.Value.DefaultSupportAddress) ? null : options.Value.DefaultSupportAddress;
+    /// <summary>
+    /// Where the notice goes, and the line that tells the reader why they got it. api.md, Profiles:
+    /// without a <c>support_email</c>, the account's default address from server configuration,
+    /// which is the account's own (Email:SupportAddresses) or else the hub's (Email:DefaultSupportAddress).
+    /// </summary>
+    private (string? Address, string Why) Recipient(Profile? profile, long voipId)
+    {
+        if (profile?.SupportEmail is { } support)
+        {
+            return (support, $"You get this message as the support address of profile {profile.Id} \"{profile.Name}\".");
+        }
+        if (options.Value.SupportAddresses.GetValueOrDefault(voipId.ToString(CultureInfo.InvariantCulture)) is { Length: > 0 } address)
+        {
+            return (address, $"You get this message as the notification address of account {voipId}: the callback's profile names no support address.");
+        }
+        return string.IsNullOrWhiteSpace(options.Value.DefaultSupportAddress)
+            ? (null, "")
+            : (options.Value.DefaultSupportAddress, "You get this message as the hub's default notification address: neither the callback's profile nor the hub's settings name one for this account.");
+    }
 
     private Task<int> MarkSentAsync(HubConnection db, long id, CancellationToken cancellationToken) =>
         HubConnection.ExecuteAsync(db.Command("UPDATE notifications SET sent_at = @now WHERE id = @id").With("@id", id).With("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);

@@ -23,7 +23,7 @@ internal static class OwnerNotice
             ? $"[Switchboard] {Name(notice.CallbackId, callback)} was disabled"
             : $"[Switchboard] {Name(notice.CallbackId, callback)} is failing";
 
-    public static string Body(PendingNotification notice, Callback? callback, Profile? profile, IReadOnlyList<FailedAttempt> errors, string publicBase, string deactivationRule)
+    public static string Body(PendingNotification notice, Callback? callback, string recipientWhy, IReadOnlyList<FailedAttempt> errors, string publicBase, string deactivationRule)
     {
         var text = new StringBuilder();
         var name = Name(notice.CallbackId, callback);
@@ -63,9 +63,7 @@ internal static class OwnerNotice
         text.Append(CultureInfo.InvariantCulture, $"  curl -X PATCH {publicBase}{basePath}/callbacks/{notice.CallbackId} \\\n");
         text.Append("    -H \"Authorization: Bearer $TOKEN\" -H \"Content-Type: application/json\" \\\n");
         text.Append("    -d '{\"enabled\": true}'\n\n");
-        text.Append(profile?.SupportEmail is not null
-            ? $"You get this message as the support address of profile {profile.Id} \"{profile.Name}\".\n"
-            : "You get this message as the account's default notification address.\n");
+        text.Append(recipientWhy).Append('\n');
         return text.ToString();
     }
 
