@@ -31,6 +31,8 @@ public class BenchCommandTests
         Assert.Equal(200, root.GetProperty("ingested").GetInt64());
         Assert.True(root.GetProperty("complete").GetBoolean());
         Assert.True(root.GetProperty("raw_http_per_s").GetDouble() > 0);
+        // Every answer came after its batch was sent, and the median is not above the tail.
+        Assert.InRange(root.GetProperty("ack_p50_ms").GetDouble(), 0.001, root.GetProperty("ack_p99_ms").GetDouble());
         Assert.Equal(lines[^1], root.GetProperty("final_line").GetString());
     }
 
@@ -42,6 +44,7 @@ public class BenchCommandTests
         Assert.True(code == 0, $"exit {code}\n{string.Join('\n', lines)}\n{error}");
         Assert.Matches(FinalLine, lines[^1]);
         Assert.Contains(lines, l => l.Contains("deliveries    40 of 40", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  ingest        20 activities acknowledged", StringComparison.Ordinal) && l.Contains("answered (stored) p50 ", StringComparison.Ordinal));
         var hub = lines.Single(l => l.TrimStart().StartsWith("hub ", StringComparison.Ordinal));
         var dataDir = hub[(hub.IndexOf("SQLite in ", StringComparison.Ordinal) + "SQLite in ".Length)..hub.IndexOf(" (deleted afterwards)", StringComparison.Ordinal)];
         Assert.False(Directory.Exists(dataDir), $"{dataDir} is still there");

@@ -17,6 +17,8 @@ internal sealed record BenchReport(
     long Ingested,
     double IngestSeconds,
     double IngestPerS,
+    double AckP50Ms,
+    double AckP99Ms,
     long Expected,
     long Deliveries,
     double Seconds,
@@ -74,7 +76,7 @@ internal sealed record BenchReport(
         var senders = Rate > 0 ? string.Create(i, $"each at its time, at most {Senders} unanswered") : string.Create(i, $"from {Senders} senders each waiting for its answer");
         yield return string.Create(i, $"  load          {Accounts:N0} accounts x {ListenersPerAccount:N0} listeners (one callback each, subscribed to [\"call\"]); {Activities:N0} activities, {paced}, NDJSON batches of {Batch:N0} {senders}");
         yield return string.Create(i, $"  setup         {Accounts * (1 + ListenersPerAccount):N0} API requests in {SetupSeconds:0.0} s");
-        yield return string.Create(i, $"  ingest        {Ingested:N0} activities acknowledged in {IngestSeconds:0.0} s ({IngestPerS:N0}/s)");
+        yield return string.Create(i, $"  ingest        {Ingested:N0} activities acknowledged in {IngestSeconds:0.0} s ({IngestPerS:N0}/s); answered (stored) p50 {AckP50Ms:0.0} ms, p99 {AckP99Ms:0.0} ms after sending");
         var steady = SteadyDeliveriesPerS is { } s ? string.Create(i, $", {s:N0}/s between 10 % and 90 %") : "";
         yield return string.Create(i, $"  deliveries    {Deliveries:N0} of {Expected:N0} in {Seconds:0.0} s from the first ingest: {DeliveriesPerS:N0}/s{steady}");
         yield return string.Create(i, $"  latency       ingest sent -> receiver: p50 {P50Ms:0.0} ms, p90 {P90Ms:0.0} ms, p99 {P99Ms:0.0} ms, max {MaxMs:0.0} ms; at most {PeakReceiverInFlight:N0} requests at the receiver at once");

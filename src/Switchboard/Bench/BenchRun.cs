@@ -103,7 +103,7 @@ internal static class BenchRun
             var perSecond = deliveries / seconds;
             var report = new BenchReport(
                 hubName, plan.Accounts, plan.ListenersPerAccount, plan.Activities, plan.Rate, plan.BatchSize, plan.SenderCount,
-                setupSeconds, load.Acknowledged, ingestSeconds, load.Acknowledged / ingestSeconds,
+                setupSeconds, load.Acknowledged, ingestSeconds, load.Acknowledged / ingestSeconds, load.AckLatencies.PercentileMs(50), load.AckLatencies.PercentileMs(99),
                 plan.ExpectedDeliveries, deliveries, seconds, perSecond, tally.SteadyPerSecond,
                 tally.Latencies.PercentileMs(50), tally.Latencies.PercentileMs(90), tally.Latencies.PercentileMs(99), tally.Latencies.MaxMs, peakInFlight,
                 raw.Concurrency, raw.PerSecond, raw.P50Ms, raw.P99Ms, raw.PerSecond > 0 ? perSecond / raw.PerSecond : 0,

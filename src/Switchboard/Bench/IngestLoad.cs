@@ -27,6 +27,9 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
     /// <summary>Activities the hub has acknowledged (stored durably) so far.</summary>
     public long Acknowledged => Interlocked.Read(ref _acknowledged);
 
+    /// <summary>From when each batch was due to the hub's answer that it is stored: the write path alone.</summary>
+    public LatencyHistogram AckLatencies { get; } = new();
+
     /// <summary>Why ingest stopped early, or null.</summary>
     public string? Failure => Volatile.Read(ref _failure);
 
@@ -98,6 +101,7 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
         try
         {
             await _ingest.PostAsync(body.WrittenMemory, failed.Token);
+            AckLatencies.Record((BenchClock.NowNs - sentAtNs) / 1000);
             Interlocked.Add(ref _acknowledged, count);
             return true;
         }
