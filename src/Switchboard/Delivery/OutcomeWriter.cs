@@ -52,8 +52,9 @@ internal sealed partial class OutcomeWriter(
         {
             List<(IndexedCallback Callback, string Reason)> disabled;
             // The turn first, then the batch: what arrives while ingest commits joins it.
-            await database.BatchWriterTurn.WaitAsync(cancellationToken);
-            try
+            // Relaxed: an outcome lost to a power cut means its event is delivered again, which
+            // at-least-once delivery allows; an fsync per batch held the write lock from ingest.
+            await using (var turn = await database.WriterTurnAsync(durable: false, cancellationToken))
             {
                 while (batch.Count < MaxBatch && _outcomes.Reader.TryRead(out var outcome))
                 {
@@ -63,11 +64,7 @@ internal sealed partial class OutcomeWriter(
                 {
                     return;
                 }
-                disabled = await WriteAsync(batch, cancellationToken);
-            }
-            finally
-            {
-                database.BatchWriterTurn.Release();
+                disabled = await WriteAsync(turn.Db, batch, cancellationToken);
             }
             foreach (var outcome in batch)
             {
@@ -92,12 +89,11 @@ internal sealed partial class OutcomeWriter(
         }
     }
 
-    private async Task<List<(IndexedCallback Callback, string Reason)>> WriteAsync(List<Outcome> batch, CancellationToken cancellationToken)
+    private async Task<List<(IndexedCallback Callback, string Reason)>> WriteAsync(HubConnection db, List<Outcome> batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var disabled = new List<(IndexedCallback, string)>();
         var healthy = new HashSet<long>();
-        await using var db = await database.ConnectAsync(cancellationToken);
         await db.BeginAsync(cancellationToken);
         await using var insertAttempt = db.Command("""
             INSERT INTO attempts (event_id, at, callback_id, url, status_code, duration_ms, error)

@@ -62,8 +62,7 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
             IngestResult[] results;
             List<OutboxEvent> events;
             // The turn first, then the group: what arrives while the other writer commits joins it.
-            await database.BatchWriterTurn.WaitAsync(cancellationToken);
-            try
+            await using (var turn = await database.WriterTurnAsync(durable: true, cancellationToken))
             {
                 while (activities < MaxActivitiesPerTransaction && _submissions.Reader.TryRead(out var submission))
                 {
@@ -74,11 +73,7 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
                 {
                     return;
                 }
-                (results, events) = await WriteAsync(group, cancellationToken);
-            }
-            finally
-            {
-                database.BatchWriterTurn.Release();
+                (results, events) = await WriteAsync(turn.Db, group, cancellationToken);
             }
             queue.Add(events);
             metrics.Ingested(results.Sum(r => (long)r.Accepted), events.Count);
@@ -97,13 +92,12 @@ internal sealed partial class ActivityWriter(HubDatabase database, OutboxQueue q
         }
     }
 
-    private async Task<(IngestResult[] Results, List<OutboxEvent> Events)> WriteAsync(List<Submission> group, CancellationToken cancellationToken)
+    private async Task<(IngestResult[] Results, List<OutboxEvent> Events)> WriteAsync(HubConnection db, List<Submission> group, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var results = new IngestResult[group.Count];
         var events = new List<OutboxEvent>();
         var keysInGroup = new HashSet<(long, string)>();
-        await using var db = await database.ConnectAsync(cancellationToken);
         await db.BeginAsync(cancellationToken);
         await using var findKey = db.Command("SELECT created_at FROM idempotency_keys WHERE voip_id = @voip_id AND idempotency_key = @key");
         await using var saveKey = db.Command("""

@@ -13,22 +13,57 @@ internal abstract class HubDatabase
     /// <summary>Where the data lives, for logs (a file path or a server, never a password).</summary>
     public abstract string Description { get; }
 
-    /// <summary>
-    /// Taken by the background batch writers (ingest's ActivityWriter, delivery's OutcomeWriter)
-    /// around each transaction, so they take turns in order. SQLite has one write lock, and a
-    /// writer waiting for it sleeps and polls (up to 100 ms a time): a writer that always has work
-    /// took it back again and again while the other slept, and ingest waited seconds for outcomes.
-    /// </summary>
-    public SemaphoreSlim BatchWriterTurn { get; } = new(1, 1);
+    // The background batch writers' turn for the write lock (WriterTurnAsync).
+    private readonly SemaphoreSlim _writerTurn = new(1, 1);
 
     /// <summary>The column type of an auto-allocated integer primary key.</summary>
     protected abstract string IdColumn { get; }
+
+    /// <summary>
+    /// The statement that relaxes a connection's later commits: they become durable with the next
+    /// durable commit or checkpoint rather than before they return, so a power cut may lose the
+    /// last ones, never corrupt anything. Connections open with durable commits.
+    /// </summary>
+    protected abstract string RelaxedCommitsSql { get; }
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>An open connection for the resource tables (<see cref="HubConnection"/>).</summary>
     public async Task<HubConnection> ConnectAsync(CancellationToken cancellationToken) =>
         new(await OpenAsync(cancellationToken));
+
+    /// <summary>
+    /// Waits for the background batch writers' turn (ingest's ActivityWriter, delivery's
+    /// OutcomeWriter) and opens the connection to write on; disposing the turn closes it and ends
+    /// the turn. Turns come in order: SQLite has one write lock, and a writer waiting for it sleeps
+    /// and polls (up to 100 ms a time), so a writer that always had work took it back again and
+    /// again while the other slept. <paramref name="durable"/> false relaxes the turn's commits,
+    /// for what may be lost to a power cut and done again, such as delivery outcomes under
+    /// at-least-once delivery.
+    /// </summary>
+    public async Task<WriterTurn> WriterTurnAsync(bool durable, CancellationToken cancellationToken)
+    {
+        await _writerTurn.WaitAsync(cancellationToken);
+        HubConnection? db = null;
+        try
+        {
+            db = await ConnectAsync(cancellationToken);
+            if (!durable)
+            {
+                await HubConnection.ExecuteAsync(db.Command(RelaxedCommitsSql), cancellationToken);
+            }
+            return new WriterTurn(db, _writerTurn);
+        }
+        catch
+        {
+            if (db is not null)
+            {
+                await db.DisposeAsync();
+            }
+            _writerTurn.Release();
+            throw;
+        }
+    }
 
     /// <summary>Applies every migration newer than the stored schema version, each in its own transaction.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -86,5 +121,24 @@ internal abstract class HubDatabase
                 return (int.Parse(file.AsSpan(0, file.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture), reader.ReadToEnd());
             })
             .OrderBy(m => m.Item1);
+    }
+}
+
+/// <summary>The batch writers' turn for the write lock (<see cref="HubDatabase.WriterTurnAsync"/>), with the connection to write on.</summary>
+internal sealed class WriterTurn(HubConnection db, SemaphoreSlim turn) : IAsyncDisposable
+{
+    public HubConnection Db { get; } = db;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            // Rolls back what was not committed (a write that failed on the way).
+            await Db.DisposeAsync();
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 }

@@ -36,6 +36,11 @@ internal sealed class SqliteHubDatabase : HubDatabase
 
     protected override string IdColumn => "INTEGER PRIMARY KEY AUTOINCREMENT";
 
+    // In WAL mode NORMAL skips the fsync of each commit; the next FULL commit or checkpoint
+    // syncs the log up to it, as the log is written in order. Every open sets FULL again, so a
+    // pooled connection does not carry NORMAL over to its next user.
+    protected override string RelaxedCommitsSql => "PRAGMA synchronous=NORMAL";
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
