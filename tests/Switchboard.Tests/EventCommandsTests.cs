@@ -117,3 +117,40 @@ public class EventCommandsProcessTests
         Assert.Equal("ok", output.Trim());
     }
 }
+
+/// <summary>The README's commands as typed in the clone's folder, through <c>dotnet run</c>.</summary>
+public class DotnetRunTests
+{
+    [Fact]
+    public async Task Dotnet_run_reads_a_relative_path_from_the_folder_it_was_typed_in()
+    {
+        var root = Root();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            ["run", "--no-build", "-c", configuration, "--project", "src/Switchboard", "--", "tags", "tests/fixtures/events/recording.json"])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await error);
+        Assert.Equal("""["recording","call-recording"]""", (await output).Trim());
+    }
+
+    private static string Root()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("The repository root (Switchboard.slnx) is not above " + AppContext.BaseDirectory);
+    }
+}
