@@ -161,6 +161,32 @@ public class DeliveryTests
     }
 
     [Fact]
+    public async Task A_callback_that_recovers_and_fails_again_within_a_day_does_not_warn_its_owner_twice()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=20ms");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        var item = await ListenAsync(account, AccountBase, receiver.Url, [["call"]]);
+        var callbackId = item.GetProperty(":callback").GetProperty("id").GetInt64();
+
+        receiver.Status = 500;
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForStatusAsync(hub, "failed", 1);
+        Assert.Equal(["failing"], await NotificationKindsAsync(hub, callbackId));
+
+        receiver.Status = 200;
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForStatusAsync(hub, "delivered", 1);
+
+        receiver.Status = 500;
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForStatusAsync(hub, "failed", 2);
+        // The second failing spell starts within 24 h of the first warning: no second warning.
+        Assert.Equal(["failing"], await NotificationKindsAsync(hub, callbackId));
+    }
+
+    [Fact]
     public async Task Events_over_the_rate_limit_are_suppressed_not_sent()
     {
         await using var hub = await TestHub.StartAsync();
