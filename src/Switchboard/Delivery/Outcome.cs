@@ -14,6 +14,7 @@ internal static class EventStatus
 /// <summary>
 /// Where an event stands after the worker dealt with it, to be written to storage: its status,
 /// when to try again if pending, the attempt made (none for a suppressed event or a disabled
-/// callback), and what it tells about <see cref="AttemptCallbackId"/>'s health.
+/// callback), and what it tells about <see cref="AttemptCallbackId"/>'s health. <see cref="Note"/>
+/// is the event's status_reason in the delivery log: why it is failed or suppressed.
 /// </summary>
 internal sealed record Outcome(OutboxEvent Event, string Status, long NextAttemptAt, AttemptResult? Attempt, long AttemptCallbackId, bool Exhausted, string? Note = null);

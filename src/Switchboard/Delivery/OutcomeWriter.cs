@@ -112,7 +112,7 @@ internal sealed partial class OutcomeWriter(
                 insertAttempt.Parameters.Clear();
                 await insertAttempt.With("@event_id", outboxEvent.Id).With("@at", attempt.At).With("@callback_id", outcome.AttemptCallbackId)
                     .With("@url", attempt.Url).With("@status_code", attempt.StatusCode).With("@duration_ms", attempt.DurationMs)
-                    .With("@error", attempt.Error ?? outcome.Note).ExecuteNonQueryAsync(cancellationToken);
+                    .With("@error", attempt.Error).ExecuteNonQueryAsync(cancellationToken);
                 if (attempt.Success)
                 {
                     if (healthy.Add(outcome.AttemptCallbackId))
