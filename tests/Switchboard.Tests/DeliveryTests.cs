@@ -297,13 +297,13 @@ public class DeliveryTests
     private static async Task<List<long>> AttemptTimesAsync(TestHub hub)
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
-        return await HubConnection.ListAsync(db.Command("SELECT at FROM attempts ORDER BY id"), r => r.GetInt64(0), CancellationToken.None);
+        return await HubConnection.ListAsync(db.Command($"SELECT at FROM ({Outbox.AllAttempts}) ORDER BY at, kind, id"), r => r.GetInt64(0), CancellationToken.None);
     }
 
     private static async Task<string> LastErrorAsync(TestHub hub)
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
-        return (await HubConnection.ListAsync(db.Command("SELECT error FROM attempts ORDER BY id DESC"), r => r.GetString(0), CancellationToken.None))[0];
+        return (await HubConnection.ListAsync(db.Command("SELECT error FROM attempts WHERE error IS NOT NULL ORDER BY id DESC"), r => r.GetString(0), CancellationToken.None))[0];
     }
 
     private static async Task<string?> NotificationKindAsync(TestHub hub, long callbackId) => (await NotificationKindsAsync(hub, callbackId)).SingleOrDefault();

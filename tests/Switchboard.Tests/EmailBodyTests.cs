@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Delivery;
+using Switchboard.Matching;
+using Switchboard.Storage;
 using static Switchboard.Tests.Pipeline;
 
 namespace Switchboard.Tests;
@@ -32,8 +34,8 @@ public class EmailBodyTests
     {
         var (data, timestampNs) = FixtureTextEvent();
         var activity = new StoredActivity(1, 1000002, "api-error", "11111111-1111-1111-1111-111111111111", timestampNs,
-            ["api-error", "api-error-trusted"], Encoding.UTF8.GetBytes(data.ToJsonString()));
-        var outboxEvent = new OutboxEvent(1, "00000000-0000-0000-0000-000000000000", activity, 1000, null, "2.0.0", 1);
+            ["api-error", "api-error-trusted"], Encoding.UTF8.GetBytes(data.ToJsonString()), 0, [new EventTarget(1000, 1, null, "2.0.0")]);
+        var outboxEvent = new OutboxEvent(new EventKey(1, 0), "00000000-0000-0000-0000-000000000000", activity);
 
         var rendered = EmailBody.Text(EventRenderer.Render(outboxEvent), FixtureLink);
 
@@ -104,5 +106,5 @@ public class EmailBodyTests
     [InlineData("api-error", new[] { "api-error" }, "[Switchboard] api-error u-1")]
     [InlineData("listener-callback", new[] { "deactivated-listener-callback" }, "[Switchboard] listener-callback deactivated-listener-callback u-1")]
     public void The_subject_names_the_data_type_the_next_tag_and_the_object(string dataType, string[] tags, string subject) =>
-        Assert.Equal(subject, EmailBody.Subject(new StoredActivity(1, 1, dataType, "u-1", 0, tags, [])));
+        Assert.Equal(subject, EmailBody.Subject(new StoredActivity(1, 1, dataType, "u-1", 0, tags, [], 0, [])));
 }

@@ -175,7 +175,13 @@ public class MatchingTests
     internal static async Task<long> EventCountAsync(TestHub hub, string? status = null)
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
-        return await HubConnection.Int64Async(
-            db.Command("SELECT COUNT(*) FROM events WHERE @status IS NULL OR status = @status").With("@status", status), CancellationToken.None);
+        // An event is a slot of an activity's targets; it has a deliveries row once it has an outcome.
+        var all = await HubConnection.Int64Async(db.Command("SELECT COALESCE(SUM(json_array_length(targets)), 0) FROM activities"), CancellationToken.None);
+        return status switch
+        {
+            null => all,
+            "pending" => all - await HubConnection.Int64Async(db.Command("SELECT COUNT(*) FROM deliveries WHERE status <> 'pending'"), CancellationToken.None),
+            _ => await HubConnection.Int64Async(db.Command("SELECT COUNT(*) FROM deliveries WHERE status = @status").With("@status", status), CancellationToken.None),
+        };
     }
 }

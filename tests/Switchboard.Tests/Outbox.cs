@@ -7,7 +7,7 @@ using static Switchboard.Tests.Api;
 namespace Switchboard.Tests;
 
 /// <summary>An attempt as the delivery log holds it.</summary>
-internal sealed record LoggedAttempt(long EventId, long CallbackId, string? Url, int? StatusCode, string? Error);
+internal sealed record LoggedAttempt(long ListenerId, long ActivityId, long CallbackId, string? Url, int? StatusCode, string? Error);
 
 /// <summary>Helpers for e-mail and application delivery tests: listeners on any callback, and what the outbox recorded.</summary>
 internal static class Outbox
@@ -27,10 +27,20 @@ internal static class Outbox
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
         return await HubConnection.ListAsync(
-            db.Command("SELECT event_id, callback_id, url, status_code, error FROM attempts ORDER BY id"),
-            r => new LoggedAttempt(r.GetInt64(0), r.GetInt64(1), r.GetNullableString(2), r.IsDBNull(3) ? null : r.GetInt32(3), r.GetNullableString(4)),
+            db.Command($"SELECT listener_id, activity_id, callback_id, url, status_code, error FROM ({AllAttempts}) ORDER BY at, kind, id"),
+            r => new LoggedAttempt(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetNullableString(3), r.IsDBNull(4) ? null : r.GetInt32(4), r.GetNullableString(5)),
             CancellationToken.None);
     }
+
+    /// <summary>
+    /// Every attempt as a table: those kept in attempts (failed ones, and successful ones a
+    /// redelivery moved there) and the successful last attempts kept in deliveries rows.
+    /// </summary>
+    public const string AllAttempts = """
+        SELECT listener_id, activity_id, callback_id, at, url, status_code, error, 0 AS kind, id FROM attempts
+        UNION ALL
+        SELECT listener_id, activity_id, callback_id, last_attempt_at, url, status_code, NULL, 1, 0 FROM deliveries WHERE duration_ms IS NOT NULL
+        """;
 
     /// <summary>Waits until the delivery log has at least <paramref name="count"/> attempts.</summary>
     public static async Task<List<LoggedAttempt>> WaitForAttemptsAsync(TestHub hub, int count, int seconds = 20)

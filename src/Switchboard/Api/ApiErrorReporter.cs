@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Switchboard.Events;
-using Switchboard.Ingest;
+using Switchboard.Delivery;
 using Switchboard.Matching;
 
 namespace Switchboard.Api;
@@ -15,7 +15,7 @@ namespace Switchboard.Api;
 /// status and body of framework errors too. The activity is made and stored after the answer has
 /// gone out: the client never waits for it.
 /// </summary>
-internal sealed partial class ApiErrorReporter(ListenerIndex index, ActivityWriter writer, TimeProvider clock, ILogger<ApiErrorReporter> logger)
+internal sealed partial class ApiErrorReporter(ListenerIndex index, OutboxWriter writer, TimeProvider clock, ILogger<ApiErrorReporter> logger)
 {
     /// <summary>The request body bytes copied into a report at most.</summary>
     public const int MaxBodyCopy = 4 * 1024;
@@ -96,13 +96,10 @@ internal sealed partial class ApiErrorReporter(ListenerIndex index, ActivityWrit
                 return;
             }
             var now = clock.GetUtcNow();
-            var tags = EventTagger.Tag(read.Value!);
-            var activity = new Activity(
-                report.VoipId, [], DataType.ApiError, Guid.CreateVersion7(now).ToString(), now.ToUnixTimeMilliseconds() * 1_000_000, null,
-                read.Value!, data, tags, TagSet.Of(tags));
-            activity.Listeners = index.Match(activity, now.ToUnixTimeSeconds());
+            var activity = Activity.Of(report.VoipId, [], read.Value!, data, Guid.CreateVersion7(now).ToString(), now.ToUnixTimeMilliseconds() * 1_000_000, null);
+            activity.Targets = index.TargetsOf(activity, now.ToUnixTimeSeconds());
             // Nobody wants it (a listener may subscribe only api-error-trusted): nothing to store.
-            if (activity.Listeners.Count == 0)
+            if (activity.Targets.Count == 0)
             {
                 return;
             }

@@ -16,7 +16,7 @@ internal sealed record EventDelivery(
     string? StatusReason)
 {
     public static EventDelivery Of(LoggedEvent row) => new(
-        row.Uuid, row.TimestampNs, row.Tags, row.DataType, row.DataObjectUuid, row.Status, row.Attempts, Deliveries.Iso(row.LastAttemptAt), row.CallbackId,
+        row.Uuid, row.Activity.TimestampNs, row.Activity.Tags, row.Activity.DataType, row.Activity.DataObjectUuid, row.Status, row.Attempts, Deliveries.Iso(row.LastAttemptAt), row.CallbackId,
         row.StatusReason);
 }
 
@@ -59,7 +59,7 @@ internal static class Deliveries
         ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
         : null;
 
-    private static async Task<IResult> List(long listener_id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
+    private static async Task<IResult> List(long listener_id, HttpContext context, HubDatabase database, EventUuids uuids, CancellationToken cancellationToken)
     {
         var (paging, error) = Paging.Parse(context.Request, ListFilters);
         if (paging is null)
@@ -73,28 +73,27 @@ internal static class Deliveries
         }
         var dataType = paging.Filters.Where(f => f.Column == "data_type").Select(f => (string)f.Value).FirstOrDefault();
         await using var db = await database.ConnectAsync(cancellationToken);
-        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
+        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is not { } listener)
         {
             return ApiResults.NotFound("Listener");
         }
-        var rows = await EventTable.PageAsync(db, listener_id, status, dataType, paging.Limit, paging.Offset, cancellationToken);
+        var rows = await EventTable.PageAsync(db, uuids, listener.VoipId, listener_id, status, dataType, paging.Limit, paging.Offset, cancellationToken);
         return TypedResults.Json(paging.Answer(rows, EventDelivery.Of), ApiJsonContext.Relaxed.PageEventDelivery);
     }
 
-    private static async Task<IResult> Get(long listener_id, string uuid, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(long listener_id, string uuid, HttpContext context, HubDatabase database, EventUuids uuids, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
         {
             return ApiResults.NotFound("Listener");
         }
-        if (await EventTable.FindAsync(db, listener_id, uuid, cancellationToken) is not { } found)
+        if (await EventTable.FindAsync(db, uuids, listener_id, uuid, cancellationToken) is not { } row)
         {
             return ApiResults.NotFound("Event");
         }
-        var (row, data) = found;
-        var attempts = await EventTable.AttemptsAsync(db, row.Id, cancellationToken);
-        using var rendered = JsonDocument.Parse(EventRenderer.Render(EventTable.ToOutboxEvent(row, data)));
+        var attempts = await EventTable.AttemptsAsync(db, listener_id, row.Key.ActivityId, cancellationToken);
+        using var rendered = JsonDocument.Parse(EventRenderer.Render(new OutboxEvent(row.Key, row.Uuid, row.Activity)));
         // Cloned: the answer is written after the handler has returned and disposed the document.
         var detail = new EventDeliveryDetail(
             rendered.RootElement.Clone(), row.Status, row.StatusReason, row.CallbackId, Iso(row.LastAttemptAt),
@@ -103,7 +102,7 @@ internal static class Deliveries
     }
 
     private static async Task<IResult> Redeliver(
-        long listener_id, string uuid, HttpContext context, HubDatabase database, OutboxQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+        long listener_id, string uuid, HttpContext context, HubDatabase database, EventUuids uuids, OutboxQueue queue, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
@@ -111,15 +110,17 @@ internal static class Deliveries
             return ApiResults.NotFound("Listener");
         }
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (await EventTable.RedeliverAsync(db, listener_id, uuid, now, cancellationToken) is not { } eventId)
+        if (await EventTable.FindAsync(db, uuids, listener_id, uuid, cancellationToken) is not { } found)
         {
-            return await EventTable.FindAsync(db, listener_id, uuid, cancellationToken) is null
-                ? ApiResults.NotFound("Event")
-                : ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
+            return ApiResults.NotFound("Event");
         }
-        var (row, _) = (await EventTable.FindAsync(db, listener_id, uuid, cancellationToken))!.Value;
-        // Committed (the update ran on its own): the worker reads the event back from storage when due.
-        queue.Later(eventId, now);
+        if (!await EventTable.RedeliverAsync(db, listener_id, found.Key.ActivityId, now, cancellationToken))
+        {
+            return ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
+        }
+        var row = (await EventTable.FindAsync(db, uuids, listener_id, uuid, cancellationToken))!;
+        // Committed: the worker reads the event back from storage when due.
+        queue.Later(row.Key, now);
         return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Relaxed.EventDelivery, statusCode: StatusCodes.Status202Accepted);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchboard.Storage;
 
 namespace Switchboard.Delivery;
 

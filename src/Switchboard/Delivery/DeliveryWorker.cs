@@ -16,7 +16,7 @@ internal sealed partial class DeliveryWorker(
     EmailSender email,
     ApplicationSender applications,
     EmailUnsubscribes unsubscribes,
-    OutcomeWriter outcomes,
+    OutboxWriter outcomes,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
@@ -29,7 +29,6 @@ internal sealed partial class DeliveryWorker(
     {
         _stopping = stoppingToken;
         await unsubscribes.LoadAsync(stoppingToken);
-        queue.RecoverAll();
         while (!stoppingToken.IsCancellationRequested)
         {
             var outboxEvent = await queue.NextAsync(stoppingToken);
@@ -224,7 +223,7 @@ internal sealed partial class DeliveryWorker(
     /// <summary>Lets the event go from memory until <paramref name="dueAtMs"/>; it is read back from storage then.</summary>
     private void Wait(OutboxEvent outboxEvent, long dueAtMs)
     {
-        queue.Later(outboxEvent.Id, dueAtMs);
+        queue.Later(outboxEvent.Key, dueAtMs);
         queue.Settled(1);
     }
 

@@ -68,15 +68,7 @@ internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock
         {
             if (_key is null)
             {
-                await using var db = await database.ConnectAsync(cancellationToken);
-                // Two hubs on one database may both try: the first key stored is the one both use.
-                await HubConnection.ExecuteAsync(
-                    db.Command("INSERT INTO hub_secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING")
-                        .With("@name", SecretName).With("@value", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
-                    cancellationToken);
-                var stored = await HubConnection.FirstOrDefaultAsync(
-                    db.Command("SELECT value FROM hub_secrets WHERE name = @name").With("@name", SecretName), r => r.GetString(0), cancellationToken);
-                _key = Convert.FromBase64String(stored!);
+                _key = await HubSecrets.GetAsync(database, SecretName, 32, cancellationToken);
             }
             return _key;
         }

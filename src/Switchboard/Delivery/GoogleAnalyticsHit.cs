@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Switchboard.Storage;
 
 namespace Switchboard.Delivery;
 

@@ -1,33 +1,38 @@
+using Switchboard.Matching;
+using Switchboard.Storage;
+
 namespace Switchboard.Delivery;
 
-/// <summary>An acknowledged activity as stored: what every event rendered from it shares.</summary>
-internal sealed record StoredActivity(long Id, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags, byte[] Data);
-
 /// <summary>
-/// One event in the outbox (delivery.md): an activity rendered for one listener, on its way to
-/// <see cref="CallbackId"/>. <see cref="Tries"/> counts attempts to that callback (a fallback
-/// starts again from zero), <see cref="Attempts"/> all of them.
+/// One event in the outbox (delivery.md): an activity rendered for one of its targets, on its way
+/// to <see cref="CallbackId"/>. <see cref="Tries"/> counts attempts to that callback (a fallback
+/// starts again from zero), <see cref="Attempts"/> all of them. <see cref="HasRow"/> tells whether
+/// storage has a deliveries row for it yet: the first outcome makes one.
 /// </summary>
-internal sealed class OutboxEvent(long id, string uuid, StoredActivity activity, long listenerId, long? extensionId, string version, long callbackId)
+internal sealed class OutboxEvent(EventKey key, string uuid, StoredActivity activity)
 {
-    public long Id { get; } = id;
+    public EventKey Key { get; } = key;
 
     public string Uuid { get; } = uuid;
 
     public StoredActivity Activity { get; } = activity;
 
-    public long ListenerId { get; } = listenerId;
+    public EventTarget Target => Activity.Targets[Key.Slot];
+
+    public long ListenerId => Target.ListenerId;
 
     public long VoipId => Activity.VoipId;
 
     /// <summary>The listener's extension; null for an account-level listener (events.md, context).</summary>
-    public long? ExtensionId { get; } = extensionId;
+    public long? ExtensionId => Target.ExtensionId;
 
-    public string Version { get; } = version;
+    public string Version => Target.Version;
 
-    public long CallbackId { get; set; } = callbackId;
+    public long CallbackId { get; set; } = activity.Targets[key.Slot].CallbackId;
 
     public int Tries { get; set; }
 
     public int Attempts { get; set; }
+
+    public bool HasRow { get; set; }
 }

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Text;
-using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
 using Switchboard.Storage;
@@ -12,16 +8,17 @@ namespace Switchboard.Delivery;
 /// Where the delivery worker's next event comes from. Storage is the truth; memory is the fast
 /// path. Each pending event is in exactly one of three places:
 /// <list type="bullet">
-/// <item>fresh: just committed by ingest and handed over whole, while there is room;</item>
-/// <item>waiting: an id with a due time (a retry, a fallback, a breaker pause), its body
-/// reloaded from storage when due, so a long retry queue costs a few bytes per event;</item>
+/// <item>fresh: its activity was just committed and handed over whole, while there is room;</item>
+/// <item>waiting: a key with a due time (a retry, a fallback, a breaker pause, a redelivery),
+/// read back from storage when due, so a long retry queue costs a few bytes per event;</item>
 /// <item>backlog: committed but not handed over (memory was full, or the process restarted),
-/// read back from storage in id order by a cursor.</item>
+/// read back from open_activities in id order by a cursor.</item>
 /// </list>
 /// </summary>
-internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOptions<DeliveryOptions> options)
+internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimeProvider clock, IOptions<DeliveryOptions> options)
 {
     private const int PageSize = 500;
+    private const int FreshCapacity = 10_000;
 
     // Events taken by the worker and not yet settled in storage; bounds the memory delivery uses.
     private readonly SemaphoreSlim _inMemory = new(options.Value.MaxEventsInMemory, options.Value.MaxEventsInMemory);
@@ -29,66 +26,88 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
     // The same count for metrics: the semaphore also holds the slot NextAsync takes before it has an event.
     private int _taken;
 
-    private readonly Channel<OutboxEvent> _fresh = Channel.CreateBounded<OutboxEvent>(new BoundedChannelOptions(10_000) { SingleReader = true });
-    private readonly PriorityQueue<long, long> _waiting = new();
+    private readonly Queue<OutboxEvent> _fresh = new();
+    private readonly PriorityQueue<EventKey, long> _waiting = new();
     private readonly Queue<OutboxEvent> _ready = new();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
-    // Backlog: pending events with ids from _backlogCursor on are in storage only; _backlogEnd is
+    // Backlog: open activities with ids from _backlogCursor on are in storage only; _backlogEnd is
     // the highest id committed while it lasted, so it ends only once the cursor has passed it.
     private bool _backlog;
     private long _backlogCursor;
     private long _backlogEnd;
 
-    /// <summary>Start-up: everything pending in storage is backlog.</summary>
-    public void RecoverAll()
+    /// <summary>
+    /// Start-up, before the hub takes requests: every open activity is backlog and every event
+    /// waiting for a try is waiting. Done before ingest can hand anything over, so nothing is both
+    /// fresh and read back.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        List<(EventKey Key, long DueAt)> waiting;
+        await using (var db = await database.ConnectAsync(cancellationToken))
+        {
+            waiting = await OutboxReads.WaitingAsync(db, cancellationToken);
+        }
         lock (_gate)
         {
             _backlog = true;
             _backlogCursor = 0;
             _backlogEnd = -1;
+            foreach (var (key, due) in waiting)
+            {
+                _waiting.Enqueue(key, due);
+            }
         }
         Wake();
     }
 
-    /// <summary>Events ingest just committed; those that do not fit in memory stay in storage as backlog.</summary>
-    public void Add(IReadOnlyList<OutboxEvent> committed)
+    /// <summary>Activities the writer just committed; those that do not fit in memory stay in storage as backlog.</summary>
+    public void Add(IReadOnlyList<StoredActivity> committed)
     {
-        if (committed.Count == 0)
-        {
-            return;
-        }
+        var added = false;
         lock (_gate)
         {
-            foreach (var outboxEvent in committed)
+            foreach (var activity in committed)
             {
-                if (outboxEvent.Id < _backlogCursor)
+                if (activity.Targets.Count == 0 || activity.Id < _backlogCursor)
                 {
-                    // Committed before a backlog page was read, and read with it already.
+                    // No events, or committed before a backlog page was read, and read with it already.
                     continue;
                 }
                 if (_backlog)
                 {
-                    _backlogEnd = Math.Max(_backlogEnd, outboxEvent.Id);
+                    _backlogEnd = Math.Max(_backlogEnd, activity.Id);
                 }
-                else if (!_fresh.Writer.TryWrite(outboxEvent))
+                else if (_fresh.Count + activity.Targets.Count <= FreshCapacity)
+                {
+                    for (var slot = 0; slot < activity.Targets.Count; slot++)
+                    {
+                        _fresh.Enqueue(Event(activity, slot, null));
+                    }
+                    added = true;
+                }
+                else
                 {
                     _backlog = true;
-                    _backlogCursor = outboxEvent.Id;
-                    _backlogEnd = outboxEvent.Id;
+                    _backlogCursor = activity.Id;
+                    _backlogEnd = activity.Id;
                 }
             }
         }
+        if (added)
+        {
+            Wake();
+        }
     }
 
-    /// <summary>Deliver this event again at <paramref name="dueAtMs"/> (UNIX ms); its body is read back then.</summary>
-    public void Later(long eventId, long dueAtMs)
+    /// <summary>Deliver this event again at <paramref name="dueAtMs"/> (UNIX ms); it is read back from storage then.</summary>
+    public void Later(EventKey key, long dueAtMs)
     {
         lock (_gate)
         {
-            _waiting.Enqueue(eventId, dueAtMs);
+            _waiting.Enqueue(key, dueAtMs);
         }
         Wake();
     }
@@ -127,7 +146,7 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
         await _inMemory.WaitAsync(cancellationToken);
         while (true)
         {
-            if (_ready.TryDequeue(out var ready) || _fresh.Reader.TryRead(out ready))
+            if (TryTake(out var ready))
             {
                 Interlocked.Increment(ref _taken);
                 return ready;
@@ -137,10 +156,30 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
                 continue;
             }
             var delay = TimeSpan.FromMilliseconds(Math.Clamp(NextDueInMs(), 1, 1000));
-            var fresh = _fresh.Reader.WaitToReadAsync(cancellationToken).AsTask();
-            await Task.WhenAny(fresh, _signal.WaitAsync(delay, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
+            await _signal.WaitAsync(delay, cancellationToken);
         }
+    }
+
+    private bool TryTake(out OutboxEvent next)
+    {
+        lock (_gate)
+        {
+            return _ready.TryDequeue(out next!) || _fresh.TryDequeue(out next!);
+        }
+    }
+
+    private OutboxEvent Event(StoredActivity activity, int slot, EventState? state)
+    {
+        var key = new EventKey(activity.Id, slot);
+        var outboxEvent = new OutboxEvent(key, state?.LegacyUuid ?? uuids.Format(activity.CreatedAt, key), activity);
+        if (state is not null)
+        {
+            outboxEvent.CallbackId = state.CallbackId;
+            outboxEvent.Tries = state.Tries;
+            outboxEvent.Attempts = state.Attempts;
+            outboxEvent.HasRow = true;
+        }
+        return outboxEvent;
     }
 
     private void Wake()
@@ -162,10 +201,10 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
     private async Task<bool> LoadDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var due = new List<long>();
+        var due = new List<EventKey>();
         lock (_gate)
         {
-            while (due.Count < PageSize && _waiting.TryPeek(out var id, out var at) && at <= now)
+            while (due.Count < PageSize && _waiting.TryPeek(out _, out var at) && at <= now)
             {
                 due.Add(_waiting.Dequeue());
             }
@@ -174,20 +213,17 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
         {
             return false;
         }
-        var sql = new StringBuilder(Select).Append(" WHERE e.status = 'pending' AND e.id IN (");
-        for (var i = 0; i < due.Count; i++)
+        List<PendingEvent> pending;
+        await using (var db = await database.ConnectAsync(cancellationToken))
         {
-            sql.Append(i == 0 ? "@p0" : $", @p{i}");
+            pending = await OutboxReads.PendingAsync(db, due, cancellationToken);
         }
-        await using var db = await database.ConnectAsync(cancellationToken);
-        var command = db.Command(sql.Append(')').ToString());
-        for (var i = 0; i < due.Count; i++)
+        lock (_gate)
         {
-            command.With($"@p{i}", due[i]);
-        }
-        foreach (var (outboxEvent, _) in await HubConnection.ListAsync(command, Read, cancellationToken))
-        {
-            _ready.Enqueue(outboxEvent);
+            foreach (var found in pending)
+            {
+                _ready.Enqueue(Event(found.Activity, found.Slot, found.State));
+            }
         }
         return true;
     }
@@ -203,53 +239,30 @@ internal sealed class OutboxQueue(HubDatabase database, TimeProvider clock, IOpt
             }
             cursor = _backlogCursor;
         }
-        await using var db = await database.ConnectAsync(cancellationToken);
-        var page = await HubConnection.ListAsync(
-            db.Command($"{Select} WHERE e.status = 'pending' AND e.id >= @cursor ORDER BY e.id LIMIT {PageSize}").With("@cursor", cursor),
-            Read, cancellationToken);
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        List<(StoredActivity Activity, List<int> Rowless)> page;
+        await using (var db = await database.ConnectAsync(cancellationToken))
+        {
+            page = await OutboxReads.OpenPageAsync(db, cursor, PageSize, cancellationToken);
+        }
         lock (_gate)
         {
-            foreach (var (outboxEvent, nextAttemptAt) in page)
+            foreach (var (activity, rowless) in page)
             {
-                if (nextAttemptAt > now)
+                foreach (var slot in rowless)
                 {
-                    _waiting.Enqueue(outboxEvent.Id, nextAttemptAt);
-                }
-                else
-                {
-                    _ready.Enqueue(outboxEvent);
+                    _ready.Enqueue(Event(activity, slot, null));
                 }
             }
             if (page.Count > 0)
             {
-                _backlogCursor = page[^1].Event.Id + 1;
+                _backlogCursor = page[^1].Activity.Id + 1;
             }
             if (page.Count < PageSize && _backlogEnd < _backlogCursor)
             {
-                // Caught up: what ingest commits from now on is handed over in memory again.
+                // Caught up: what the writer commits from now on is handed over in memory again.
                 _backlog = false;
             }
         }
         return page.Count > 0;
-    }
-
-    private const string Select = """
-        SELECT e.id, e.uuid, e.listener_id, e.extension_id, e.version, e.callback_id, e.tries, e.attempts, e.next_attempt_at,
-               a.id, a.voip_id, a.data_type, a.data_object_uuid, a.timestamp_ns, a.tags, a.data
-        FROM events e JOIN activities a ON a.id = e.activity_id
-        """;
-
-    private static (OutboxEvent Event, long NextAttemptAt) Read(DbDataReader reader)
-    {
-        var activity = new StoredActivity(
-            reader.GetInt64(9), reader.GetInt64(10), reader.GetString(11), reader.GetString(12), reader.GetInt64(13),
-            JsonSerializer.Deserialize(reader.GetString(14), StorageJsonContext.Default.StringArray)!, Encoding.UTF8.GetBytes(reader.GetString(15)));
-        var outboxEvent = new OutboxEvent(reader.GetInt64(0), reader.GetString(1), activity, reader.GetInt64(2), reader.GetNullableInt64(3), reader.GetString(4), reader.GetInt64(5))
-        {
-            Tries = reader.GetInt32(6),
-            Attempts = reader.GetInt32(7),
-        };
-        return (outboxEvent, reader.GetInt64(8));
     }
 }

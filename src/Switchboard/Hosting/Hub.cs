@@ -33,13 +33,13 @@ internal static partial class Hub
         builder.Services.AddSingleton<CallbackHttp>();
         builder.Services.AddSingleton<CallbackVerifier>();
         builder.Services.AddSingleton<ListenerIndex>();
+        builder.Services.AddSingleton<EventUuids>();
         builder.Services.AddSingleton<OutboxQueue>();
+        builder.Services.AddSingleton<DeliveryPolicy>();
         builder.Services.AddSingleton<HttpSender>();
-        builder.Services.AddSingleton<Deactivations>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<ApiErrorReporter>();
-        AddWorker<ActivityWriter>(builder.Services);
-        AddWorker<OutcomeWriter>(builder.Services);
+        AddWorker<OutboxWriter>(builder.Services);
         AddWorker<DeliveryWorker>(builder.Services);
         builder.AddEmailAndApplications();
 
@@ -88,6 +88,9 @@ internal static partial class Hub
         var database = app.Services.GetRequiredService<HubDatabase>();
         await database.MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<ListenerIndex>().LoadAllAsync(cancellationToken);
+        await app.Services.GetRequiredService<EventUuids>().LoadAsync(database, cancellationToken);
+        // Before the hub takes requests: what ingest hands over from now on is never also read back.
+        await app.Services.GetRequiredService<OutboxQueue>().RecoverAsync(cancellationToken);
         var tokens = app.Services.GetRequiredService<TokenStore>();
         if (!await tokens.AnyAsync(cancellationToken))
         {

@@ -68,4 +68,12 @@ internal sealed class IngestOptions
 
     [Range(1, 1_000_000)]
     public int MaxLines { get; set; } = 10_000;
+
+    /// <summary>
+    /// Activities that may wait for storage at once; beyond it ingest answers 503 with
+    /// Retry-After instead of holding ever more in memory (a batch larger than it still goes
+    /// through when nothing else waits).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxQueuedActivities { get; set; } = 50_000;
 }

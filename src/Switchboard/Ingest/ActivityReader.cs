@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchboard.Events;
+using Switchboard.Matching;
 
 namespace Switchboard.Ingest;
 
@@ -76,8 +77,7 @@ internal static class ActivityReader
         {
             return null;
         }
-        var tags = EventTagger.Tag(model);
-        return new Activity(voipId, extensionIds, dataType!.Value, objectUuid!, timestampNs, key, model, data, tags, TagSet.Of(tags));
+        return Activity.Of(voipId, extensionIds, model, data, objectUuid!, timestampNs, key);
     }
 
     private static byte[] Compact(JsonElement element)

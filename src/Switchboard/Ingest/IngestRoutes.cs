@@ -3,11 +3,15 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Switchboard.Api;
+using Switchboard.Delivery;
 using Switchboard.Hosting;
 using Switchboard.Matching;
 using Switchboard.Storage;
 
 namespace Switchboard.Ingest;
+
+/// <summary>The answer to an ingest (ingest.md): activities stored, and those that were repeats of an idempotency key.</summary>
+internal sealed record IngestResult(int Accepted, int Duplicates);
 
 /// <summary>An activity as the OpenAPI document shows it (bodies are read by <see cref="ActivityReader"/>).</summary>
 internal sealed record ActivityRequest(long VoipId, long[]? ExtensionIds, string DataType, string? DataObjectUuid, long? TimestampNs, string? IdempotencyKey, JsonElement Data);
@@ -36,7 +40,7 @@ internal static class IngestRoutes
     }
 
     private static async Task<IResult> IngestAsync(
-        HttpContext context, ListenerIndex index, ActivityWriter writer, IOptions<IngestOptions> options, TimeProvider clock)
+        HttpContext context, ListenerIndex index, OutboxWriter writer, IOptions<IngestOptions> options, TimeProvider clock)
     {
         var info = await BearerToken.FindAsync(context);
         if (info is null)
@@ -120,12 +124,18 @@ internal static class IngestRoutes
         var nowSeconds = nowNs / 1_000_000_000;
         foreach (var activity in activities)
         {
-            activity.Listeners = index.Match(activity, nowSeconds);
+            activity.Targets = index.TargetsOf(activity, nowSeconds);
         }
         IngestResult result;
         try
         {
-            result = await writer.SubmitAsync(activities);
+            var (accepted, duplicates) = await writer.SubmitAsync(activities);
+            result = new IngestResult(accepted, duplicates);
+        }
+        catch (StorageBusyException e)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, e.Message);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
         {

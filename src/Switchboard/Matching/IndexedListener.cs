@@ -10,6 +10,9 @@ internal sealed record IndexedListener(
     long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long? ExpiresAt,
     TagSet[] Subscriptions, IndexedFilter[] Filters)
 {
+    /// <summary>What an event of this listener is frozen with, made once per index build rather than per event.</summary>
+    public EventTarget Target { get; } = new(Id, CallbackId, ExtensionId, Version);
+
     /// <summary>The event context of this listener (events.md, context).</summary>
     public EventContext Context => ExtensionId is { } extension ? EventContext.Extension(VoipId, extension) : EventContext.Account(VoipId);
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Switchboard.Events;
-using Switchboard.Ingest;
 using Switchboard.Storage;
 
 namespace Switchboard.Matching;
@@ -70,6 +69,13 @@ internal sealed class ListenerIndex(HubDatabase database)
             }
         }
         return matched;
+    }
+
+    /// <summary><see cref="Match"/> as what the activity's events are frozen with.</summary>
+    public IReadOnlyList<EventTarget> TargetsOf(Activity activity, long nowSeconds)
+    {
+        var matched = Match(activity, nowSeconds);
+        return matched.Count == 0 ? [] : matched.ConvertAll(l => l.Target);
     }
 
     private static void Keep(IndexedListener[] listeners, Activity activity, long nowSeconds, AccountListeners account, ref List<string>? numbers, List<IndexedListener> matched)

@@ -1,42 +1,41 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using Switchboard.Delivery;
 
 namespace Switchboard.Storage;
 
 /// <summary>
 /// One row of a listener's delivery log: the event, the activity fields it shows, and where its
-/// delivery stands. Times are UNIX milliseconds.
+/// delivery stands. Times are UNIX milliseconds. An event that has had no outcome yet has no
+/// deliveries row and reads as pending with no attempts.
 /// </summary>
 internal sealed record LoggedEvent(
-    long Id, string Uuid, long ListenerId, long? ExtensionId, string Version, long CallbackId, string Status, int Attempts,
-    long NextAttemptAt, long? LastAttemptAt, string? StatusReason, long ActivityId, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags);
+    EventKey Key, string Uuid, long ListenerId, long? ExtensionId, string Version, long CallbackId, string Status, int Attempts,
+    long? NextAttemptAt, long? LastAttemptAt, string? StatusReason, StoredActivity Activity);
 
 /// <summary>One delivery attempt of an event (api.md, Deliveries); <see cref="At"/> in UNIX milliseconds.</summary>
 internal sealed record LoggedAttempt(long At, long CallbackId, string? Url, int? StatusCode, int DurationMs, string? Error);
 
-/// <summary>The SQL of the delivery log: the <c>events</c> rows of a listener with their activities, and their <c>attempts</c>.</summary>
+/// <summary>
+/// The SQL of the delivery log: a listener's events are its deliveries rows (events with an
+/// outcome) and the events of open activities that have none yet, newest activity first.
+/// </summary>
 internal static class EventTable
 {
-    private const string Columns = """
-        e.id, e.uuid, e.listener_id, e.extension_id, e.version, e.callback_id, e.status, e.attempts, e.next_attempt_at, e.last_attempt_at, e.status_reason,
-        a.id, a.voip_id, a.data_type, a.data_object_uuid, a.timestamp_ns, a.tags
-        """;
+    private const string DeliveryColumns = "d.activity_id, d.slot, d.callback_id, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.status_reason, d.uuid";
 
     /// <summary>
-    /// A page of the listener's events, newest (highest id) first. The activity is joined only
-    /// for its fields and a <paramref name="dataType"/> filter; the count leaves it out without one.
-    /// Both walk events_by_listener: an index on status would move an entry on every delivery
-    /// outcome, a cost on the delivery path paid for an occasional read.
+    /// A page of the listener's events, newest first. Rows with an outcome come from
+    /// deliveries by its primary key; the ones without are found among the account's open
+    /// activities, a small set unless delivery is far behind.
     /// </summary>
     public static async Task<PageRows<LoggedEvent>> PageAsync(
-        HubConnection db, long listenerId, string? status, string? dataType, int limit, int offset, CancellationToken cancellationToken)
+        HubConnection db, EventUuids uuids, long voipId, long listenerId, string? status, string? dataType, int limit, int offset, CancellationToken cancellationToken)
     {
-        var where = new StringBuilder("e.listener_id = @listener_id");
+        var where = new StringBuilder("d.listener_id = @listener_id");
         if (status is not null)
         {
-            where.Append(" AND e.status = @status");
+            where.Append(" AND d.status = @status");
         }
         if (dataType is not null)
         {
@@ -52,62 +51,133 @@ internal static class EventTable
             return dataType is null ? command : command.With("@data_type", dataType);
         }
 
-        var join = "JOIN activities a ON a.id = e.activity_id";
-        var total = await HubConnection.Int64Async(Command($"SELECT COUNT(*) FROM events e {(dataType is null ? "" : join)} WHERE {where}"), cancellationToken);
-        var items = total <= offset
-            ? []
-            : await HubConnection.ListAsync(
-                Command($"SELECT {Columns} FROM events e {join} WHERE {where} ORDER BY e.id DESC LIMIT @limit OFFSET @offset")
-                    .With("@limit", limit).With("@offset", offset),
-                Read, cancellationToken);
+        var fresh = status is null or "pending" ? await WithoutOutcomeAsync(db, uuids, voipId, listenerId, dataType, cancellationToken) : [];
+        var join = "JOIN activities a ON a.id = d.activity_id";
+        var total = fresh.Count + await HubConnection.Int64Async(Command($"SELECT COUNT(*) FROM deliveries d {(dataType is null ? "" : join)} WHERE {where}"), cancellationToken);
+        if (total <= offset)
+        {
+            return new PageRows<LoggedEvent>(total, []);
+        }
+        // The page's rows of deliveries are among its first offset + limit: merged with the
+        // rows without an outcome, they give the page as one list would.
+        var logged = await HubConnection.ListAsync(
+            Command($"SELECT {DeliveryColumns}, {OutboxReads.ActivityColumns} FROM deliveries d {join} WHERE {where} ORDER BY d.activity_id DESC LIMIT @limit")
+                .With("@limit", offset + limit),
+            r => Read(r, uuids, listenerId), cancellationToken);
+        var items = logged.Concat(fresh).OrderByDescending(e => e.Key.ActivityId).Skip(offset).Take(limit).ToList();
         return new PageRows<LoggedEvent>(total, items);
     }
 
-    /// <summary>The listener's event with this uuid and its activity's data, or null.</summary>
-    public static async Task<(LoggedEvent Event, byte[] Data)?> FindAsync(HubConnection db, long listenerId, string uuid, CancellationToken cancellationToken)
-    {
-        var found = await HubConnection.ListAsync(
-            db.Command($"SELECT {Columns}, a.data FROM events e JOIN activities a ON a.id = e.activity_id WHERE e.uuid = @uuid AND e.listener_id = @listener_id")
+    /// <summary>The listener's event with this uuid, or null.</summary>
+    public static async Task<LoggedEvent?> FindAsync(HubConnection db, EventUuids uuids, long listenerId, string uuid, CancellationToken cancellationToken) =>
+        (uuids.TryRead(uuid, out var createdAt, out var key) ? await FindAsync(db, uuids, listenerId, createdAt, key.Value, cancellationToken) : null)
+        // Events from before schema version 7 keep the random uuid they were sent with.
+        ?? await HubConnection.FirstOrDefaultAsync(
+            db.Command($"SELECT {DeliveryColumns}, {OutboxReads.ActivityColumns} FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.uuid = @uuid AND d.listener_id = @listener_id")
                 .With("@uuid", uuid).With("@listener_id", listenerId),
-            reader => (Read(reader), Encoding.UTF8.GetBytes(reader.GetString(17))),
-            cancellationToken);
-        return found.Count == 0 ? null : found[0];
+            r => Read(r, uuids, listenerId), cancellationToken);
+
+    private static async Task<LoggedEvent?> FindAsync(HubConnection db, EventUuids uuids, long listenerId, long createdAt, EventKey key, CancellationToken cancellationToken)
+    {
+        var activity = await HubConnection.FirstOrDefaultAsync(
+            db.Command($"SELECT {OutboxReads.ActivityColumns} FROM activities a WHERE a.id = @id").With("@id", key.ActivityId),
+            r => OutboxReads.ReadActivity(r), cancellationToken);
+        if (activity is null || activity.CreatedAt != createdAt || key.Slot >= activity.Targets.Count || activity.Targets[key.Slot].ListenerId != listenerId)
+        {
+            return null;
+        }
+        return await HubConnection.FirstOrDefaultAsync(
+                db.Command($"SELECT {DeliveryColumns}, {OutboxReads.ActivityColumns} FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.listener_id = @listener_id AND d.activity_id = @id")
+                    .With("@listener_id", listenerId).With("@id", activity.Id),
+                r => Read(r, uuids, listenerId), cancellationToken)
+            ?? Fresh(activity, key.Slot, uuids);
     }
 
-    /// <summary>Every attempt of the event, oldest first.</summary>
-    public static Task<List<LoggedAttempt>> AttemptsAsync(HubConnection db, long eventId, CancellationToken cancellationToken) =>
-        HubConnection.ListAsync(
-            db.Command("SELECT at, callback_id, url, status_code, duration_ms, error FROM attempts WHERE event_id = @event_id ORDER BY id").With("@event_id", eventId),
-            reader => new LoggedAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetNullableString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetInt32(4), reader.GetNullableString(5)),
-            cancellationToken);
+    /// <summary>Every attempt of the event, oldest first: those in attempts, and a successful last one kept in its deliveries row.</summary>
+    public static async Task<List<LoggedAttempt>> AttemptsAsync(HubConnection db, long listenerId, long activityId, CancellationToken cancellationToken)
+    {
+        var attempts = await HubConnection.ListAsync(
+            db.Command("SELECT at, callback_id, url, status_code, duration_ms, error FROM attempts WHERE listener_id = @listener_id AND activity_id = @activity_id ORDER BY id")
+                .With("@listener_id", listenerId).With("@activity_id", activityId),
+            ReadAttempt, cancellationToken);
+        attempts.AddRange(await HubConnection.ListAsync(
+            db.Command("""
+                SELECT last_attempt_at, callback_id, url, status_code, duration_ms, NULL FROM deliveries
+                WHERE listener_id = @listener_id AND activity_id = @activity_id AND duration_ms IS NOT NULL
+                """).With("@listener_id", listenerId).With("@activity_id", activityId),
+            ReadAttempt, cancellationToken));
+        return attempts;
+    }
 
     /// <summary>
-    /// Queues a settled event again, in one statement so that two requests cannot both queue it:
-    /// pending, due now, with a fresh count of tries, back with the listener's own callback (the
-    /// fallback chain starts over). The event's id, or null when it is still pending or not there.
+    /// Queues a settled event again, in one transaction so that two requests cannot both queue
+    /// it: pending, due now, with a fresh count of tries, back with the listener's own callback
+    /// (the fallback chain starts over); a successful last attempt moves to attempts, so the log
+    /// keeps it. False when the event is pending (with or without a row) or not there.
     /// </summary>
-    public static async Task<long?> RedeliverAsync(HubConnection db, long listenerId, string uuid, long nowMs, CancellationToken cancellationToken)
+    public static async Task<bool> RedeliverAsync(HubConnection db, long listenerId, long activityId, long nowMs, CancellationToken cancellationToken)
     {
-        var ids = await HubConnection.ListAsync(
+        await db.BeginAsync(cancellationToken);
+        await HubConnection.ExecuteAsync(
             db.Command("""
-                UPDATE events SET status = 'pending', tries = 0, next_attempt_at = @now, status_reason = NULL,
-                    callback_id = COALESCE((SELECT l.callback_id FROM listeners l WHERE l.id = events.listener_id), callback_id)
-                WHERE uuid = @uuid AND listener_id = @listener_id AND status <> 'pending'
-                RETURNING id
-                """).With("@uuid", uuid).With("@listener_id", listenerId).With("@now", nowMs),
-            reader => reader.GetInt64(0), cancellationToken);
-        return ids.Count == 0 ? null : ids[0];
+                INSERT INTO attempts (listener_id, activity_id, voip_id, callback_id, at, url, status_code, duration_ms, error)
+                SELECT listener_id, activity_id, voip_id, callback_id, last_attempt_at, url, status_code, duration_ms, NULL FROM deliveries
+                WHERE listener_id = @listener_id AND activity_id = @activity_id AND status <> 'pending' AND duration_ms IS NOT NULL
+                """).With("@listener_id", listenerId).With("@activity_id", activityId),
+            cancellationToken);
+        var changed = await HubConnection.ExecuteAsync(
+            db.Command("""
+                UPDATE deliveries SET status = 'pending', tries = 0, next_attempt_at = @now, status_reason = NULL, status_code = NULL, duration_ms = NULL, url = NULL,
+                    callback_id = COALESCE((SELECT l.callback_id FROM listeners l WHERE l.id = deliveries.listener_id), callback_id)
+                WHERE listener_id = @listener_id AND activity_id = @activity_id AND status <> 'pending'
+                """).With("@listener_id", listenerId).With("@activity_id", activityId).With("@now", nowMs),
+            cancellationToken);
+        await db.CommitAsync(cancellationToken);
+        return changed == 1;
     }
 
-    /// <summary>The outbox event a row stands for, as <see cref="EventRenderer"/> renders it.</summary>
-    public static OutboxEvent ToOutboxEvent(LoggedEvent row, byte[] data) => new(
-        row.Id, row.Uuid, new StoredActivity(row.ActivityId, row.VoipId, row.DataType, row.DataObjectUuid, row.TimestampNs, row.Tags, data),
-        row.ListenerId, row.ExtensionId, row.Version, row.CallbackId);
+    private static async Task<List<LoggedEvent>> WithoutOutcomeAsync(
+        HubConnection db, EventUuids uuids, long voipId, long listenerId, string? dataType, CancellationToken cancellationToken)
+    {
+        var open = await HubConnection.ListAsync(
+            db.Command($"""
+                SELECT {OutboxReads.ActivityColumns} FROM open_activities o JOIN activities a ON a.id = o.activity_id
+                WHERE o.voip_id = @voip_id {(dataType is null ? "" : "AND a.data_type = @data_type")}
+                AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.listener_id = @listener_id AND d.activity_id = o.activity_id)
+                """).With("@voip_id", voipId).With("@listener_id", listenerId).With("@data_type", dataType),
+            r => OutboxReads.ReadActivity(r), cancellationToken);
+        var fresh = new List<LoggedEvent>();
+        foreach (var activity in open)
+        {
+            for (var slot = 0; slot < activity.Targets.Count; slot++)
+            {
+                if (activity.Targets[slot].ListenerId == listenerId)
+                {
+                    fresh.Add(Fresh(activity, slot, uuids));
+                }
+            }
+        }
+        return fresh;
+    }
 
-    private static LoggedEvent Read(DbDataReader reader) => new(
-        reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetNullableInt64(3), reader.GetString(4), reader.GetInt64(5),
-        reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8), reader.GetNullableInt64(9), reader.GetNullableString(10),
-        reader.GetInt64(11), reader.GetInt64(12), reader.GetString(13), reader.GetString(14), reader.GetInt64(15),
-        JsonSerializer.Deserialize(reader.GetString(16), StorageJsonContext.Default.StringArray)!);
+    private static LoggedEvent Fresh(StoredActivity activity, int slot, EventUuids uuids)
+    {
+        var key = new EventKey(activity.Id, slot);
+        var target = activity.Targets[slot];
+        return new LoggedEvent(key, uuids.Format(activity.CreatedAt, key), target.ListenerId, target.ExtensionId, target.Version, target.CallbackId,
+            "pending", 0, activity.CreatedAt, null, null, activity);
+    }
+
+    private static LoggedEvent Read(DbDataReader reader, EventUuids uuids, long listenerId)
+    {
+        var activity = OutboxReads.ReadActivity(reader, 9);
+        var key = new EventKey(reader.GetInt64(0), reader.GetInt32(1));
+        var target = activity.Targets.Count > key.Slot ? activity.Targets[key.Slot] : new Matching.EventTarget(listenerId, reader.GetInt64(2), null, "2.0.0");
+        return new LoggedEvent(
+            key, reader.GetNullableString(8) ?? uuids.Format(activity.CreatedAt, key), listenerId, target.ExtensionId, target.Version, reader.GetInt64(2),
+            reader.GetString(3), reader.GetInt32(4), reader.GetNullableInt64(5), reader.GetNullableInt64(6), reader.GetNullableString(7), activity);
+    }
+
+    private static LoggedAttempt ReadAttempt(DbDataReader reader) => new(
+        reader.GetInt64(0), reader.GetInt64(1), reader.GetNullableString(2), reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetInt32(4), reader.GetNullableString(5));
 }

@@ -1,27 +1,14 @@
-using Switchboard.Storage;
+namespace Switchboard.Storage;
 
-namespace Switchboard.Delivery;
-
-/// <summary>What a callback's record of failures calls for (delivery.md, Deactivation and profiles).</summary>
-internal enum HealthVerdict
-{
-    None,
-
-    /// <summary>Its failures started: tell the owner (at most once per callback per 24 h).</summary>
-    Failing,
-
-    /// <summary>Failed long enough, with enough events exhausted: disable it.</summary>
-    Deactivate,
-}
+/// <summary>A callback's record of failures: since when every attempt has failed, how many events ran out of attempts since, and when its owner was last told.</summary>
+internal sealed record CallbackHealthRow(long FailingSince, long Exhausted, long? NotifiedAt);
 
 /// <summary>
-/// The SQL of <c>callback_health</c>: since when every attempt to a callback has failed, and how
-/// many events ran out of attempts since. Runs inside the transaction that records the attempts.
+/// The SQL of <c>callback_health</c>, of disabling a callback and of recording an owner
+/// notification (delivery.md, Deactivation and profiles). Runs inside the writer's turn.
 /// </summary>
-internal static class CallbackHealth
+internal static class CallbackHealthTable
 {
-    private static readonly long NotifyEveryMs = (long)TimeSpan.FromHours(24).TotalMilliseconds;
-
     public static Task SucceededAsync(HubConnection db, long callbackId, long now, CancellationToken cancellationToken) =>
         HubConnection.ExecuteAsync(
             db.Command("""
@@ -38,26 +25,18 @@ internal static class CallbackHealth
                 """).With("@id", callbackId).With("@now", now),
             cancellationToken);
 
-    /// <summary>Counts an event that ran out of attempts at the callback, and says what that calls for.</summary>
-    public static async Task<HealthVerdict> ExhaustedAsync(HubConnection db, long callbackId, long now, TimeSpan deactivateAfter, int deactivateAfterExhausted, CancellationToken cancellationToken)
+    /// <summary>Counts an event that ran out of attempts at the callback; the record after it.</summary>
+    public static async Task<CallbackHealthRow> ExhaustedAsync(HubConnection db, long callbackId, long now, CancellationToken cancellationToken)
     {
         await FailedAsync(db, callbackId, now, cancellationToken);
-        var row = await HubConnection.FirstOrDefaultAsync(
+        return (await HubConnection.FirstOrDefaultAsync(
             db.Command("UPDATE callback_health SET exhausted = exhausted + 1 WHERE callback_id = @id RETURNING failing_since, exhausted, notified_at")
                 .With("@id", callbackId),
-            r => new long?[] { r.GetInt64(0), r.GetInt64(1), r.GetNullableInt64(2) }, cancellationToken);
-        var (failingSince, exhausted, notifiedAt) = (row![0]!.Value, row[1]!.Value, row[2]);
-        if (now - failingSince >= deactivateAfter.TotalMilliseconds && exhausted >= deactivateAfterExhausted)
-        {
-            return HealthVerdict.Deactivate;
-        }
-        if (exhausted == 1 && (notifiedAt is null || now - notifiedAt >= NotifyEveryMs))
-        {
-            await HubConnection.ExecuteAsync(db.Command("UPDATE callback_health SET notified_at = @now WHERE callback_id = @id").With("@id", callbackId).With("@now", now), cancellationToken);
-            return HealthVerdict.Failing;
-        }
-        return HealthVerdict.None;
+            r => new CallbackHealthRow(r.GetInt64(0), r.GetInt64(1), r.GetNullableInt64(2)), cancellationToken))!;
     }
+
+    public static Task MarkNotifiedAsync(HubConnection db, long callbackId, long now, CancellationToken cancellationToken) =>
+        HubConnection.ExecuteAsync(db.Command("UPDATE callback_health SET notified_at = @now WHERE callback_id = @id").With("@id", callbackId).With("@now", now), cancellationToken);
 
     /// <summary>Disables the callback; false if it already was.</summary>
     public static async Task<bool> DisableAsync(HubConnection db, long callbackId, CancellationToken cancellationToken) =>

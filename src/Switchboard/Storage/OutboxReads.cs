@@ -1,0 +1,106 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+
+namespace Switchboard.Storage;
+
+/// <summary>Where an event with a deliveries row stands: status, the callback it is with, its counts, and a uuid from before schema version 7.</summary>
+internal sealed record EventState(string Status, long CallbackId, int Attempts, int Tries, long? NextAttemptAt, string? LegacyUuid);
+
+/// <summary>An event to deliver as storage holds it: its activity, its slot, and its row if it has one.</summary>
+internal sealed record PendingEvent(StoredActivity Activity, int Slot, EventState? State);
+
+/// <summary>
+/// What delivery reads back from the outbox: events that never had an outcome (open activities,
+/// after a restart or when memory was full), events waiting for another try, and due events by key.
+/// </summary>
+internal static class OutboxReads
+{
+    public const string ActivityColumns = "a.id, a.voip_id, a.data_type, a.data_object_uuid, a.timestamp_ns, a.tags, a.data, a.created_at, a.targets";
+
+    public static StoredActivity ReadActivity(DbDataReader reader, int first = 0) => new(
+        reader.GetInt64(first), reader.GetInt64(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetInt64(first + 4),
+        JsonSerializer.Deserialize(reader.GetString(first + 5), StorageJsonContext.Default.StringArray)!, Encoding.UTF8.GetBytes(reader.GetString(first + 6)),
+        reader.GetInt64(first + 7), TargetsJson.Read(reader.GetString(first + 8)));
+
+    /// <summary>
+    /// Open activities from <paramref name="fromActivityId"/> on, in id order, each with the slots
+    /// that have no deliveries row: the events that have had no outcome yet.
+    /// </summary>
+    public static async Task<List<(StoredActivity Activity, List<int> Rowless)>> OpenPageAsync(HubConnection db, long fromActivityId, int limit, CancellationToken cancellationToken)
+    {
+        var activities = await HubConnection.ListAsync(
+            db.Command($"SELECT {ActivityColumns} FROM open_activities o JOIN activities a ON a.id = o.activity_id WHERE o.activity_id >= @from ORDER BY o.activity_id LIMIT @limit")
+                .With("@from", fromActivityId).With("@limit", limit),
+            r => ReadActivity(r), cancellationToken);
+        var page = new List<(StoredActivity, List<int>)>(activities.Count);
+        await using var hasRow = db.Command("SELECT 1 FROM deliveries WHERE listener_id = @listener AND activity_id = @activity").With("@listener", 0L).With("@activity", 0L);
+        foreach (var activity in activities)
+        {
+            var rowless = new List<int>(activity.Targets.Count);
+            for (var slot = 0; slot < activity.Targets.Count; slot++)
+            {
+                hasRow.Parameters[0].Value = activity.Targets[slot].ListenerId;
+                hasRow.Parameters[1].Value = activity.Id;
+                if (await hasRow.ExecuteScalarAsync(cancellationToken) is null)
+                {
+                    rowless.Add(slot);
+                }
+            }
+            page.Add((activity, rowless));
+        }
+        return page;
+    }
+
+    /// <summary>Every event waiting for another try (or queued again by a redelivery), with when it is due.</summary>
+    public static Task<List<(EventKey Key, long DueAt)>> WaitingAsync(HubConnection db, CancellationToken cancellationToken) =>
+        HubConnection.ListAsync(
+            db.Command("SELECT activity_id, slot, next_attempt_at FROM deliveries WHERE status = 'pending' AND next_attempt_at IS NOT NULL"),
+            r => (new EventKey(r.GetInt64(0), r.GetInt32(1)), r.GetInt64(2)), cancellationToken);
+
+    /// <summary>The events with these keys that are still pending, with their rows if they have one.</summary>
+    public static async Task<List<PendingEvent>> PendingAsync(HubConnection db, IReadOnlyList<EventKey> keys, CancellationToken cancellationToken)
+    {
+        var ids = keys.Select(k => k.ActivityId).Distinct().ToList();
+        var sql = new StringBuilder($"SELECT {ActivityColumns} FROM activities a WHERE a.id IN (");
+        for (var i = 0; i < ids.Count; i++)
+        {
+            sql.Append(i == 0 ? "@p0" : $", @p{i}");
+        }
+        var command = db.Command(sql.Append(')').ToString());
+        for (var i = 0; i < ids.Count; i++)
+        {
+            command.With($"@p{i}", ids[i]);
+        }
+        var activities = (await HubConnection.ListAsync(command, r => ReadActivity(r), cancellationToken)).ToDictionary(a => a.Id);
+        var pending = new List<PendingEvent>(keys.Count);
+        await using var state = db.Command("SELECT status, callback_id, attempts, tries, next_attempt_at, uuid FROM deliveries WHERE listener_id = @listener AND activity_id = @activity")
+            .With("@listener", 0L).With("@activity", 0L);
+        foreach (var key in keys)
+        {
+            if (!activities.TryGetValue(key.ActivityId, out var activity) || key.Slot >= activity.Targets.Count)
+            {
+                continue;
+            }
+            state.Parameters[0].Value = activity.Targets[key.Slot].ListenerId;
+            state.Parameters[1].Value = key.ActivityId;
+            EventState? row = null;
+            await using (var reader = await state.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    row = ReadState(reader);
+                }
+            }
+            if (row is null || row.Status == "pending")
+            {
+                pending.Add(new PendingEvent(activity, key.Slot, row));
+            }
+        }
+        return pending;
+    }
+
+    public static EventState ReadState(DbDataReader reader, int first = 0) => new(
+        reader.GetString(first), reader.GetInt64(first + 1), reader.GetInt32(first + 2), reader.GetInt32(first + 3),
+        reader.GetNullableInt64(first + 4), reader.GetNullableString(first + 5));
+}
