@@ -158,7 +158,7 @@ internal static class Listeners
         }
     }
 
-    private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         await db.BeginAsync(cancellationToken);
@@ -166,7 +166,7 @@ internal static class Listeners
         {
             return ApiResults.NotFound("Listener");
         }
-        await ListenerTable.DeleteAsync(db, id, cancellationToken);
+        await ListenerTable.DeleteAsync(db, id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         await db.CommitAsync(cancellationToken);
         return ApiResults.Deleted();
     }

@@ -40,6 +40,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<ApiErrorReporter>();
         AddWorker<OutboxWriter>(builder.Services);
+        builder.Services.AddHostedService<RetentionWorker>();
         AddWorker<DeliveryWorker>(builder.Services);
         builder.AddEmailAndApplications();
 
@@ -48,6 +49,7 @@ internal static partial class Hub
             .Validate(o => Durations.TryParseList(o.RetrySchedule) is not null, "Delivery:RetrySchedule must be a comma list of durations such as 5s,30s,2m,1h")
             .Validate(o => Durations.TryParse(o.DeactivateAfter, out _), "Delivery:DeactivateAfter must be a duration such as 24h or 30m")
             .ValidateOnStart();
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
         {

@@ -77,3 +77,17 @@ internal sealed class IngestOptions
     [Range(1, 10_000_000)]
     public int MaxQueuedActivities { get; set; } = 50_000;
 }
+
+/// <summary>How long the hub keeps what it delivered (section <c>Storage</c>; delivery.md, Retention).</summary>
+internal sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Activities, events and attempts older than this many days are removed (never while pending).</summary>
+    [Range(1, 36_500)]
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>How often the removal runs.</summary>
+    [Range(1, 86_400)]
+    public int RetentionSweepSeconds { get; set; } = 600;
+}

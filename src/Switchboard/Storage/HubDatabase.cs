@@ -65,8 +65,8 @@ internal abstract class HubDatabase
         }
     }
 
-    /// <summary>Applies every migration newer than the stored schema version, each in its own transaction.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>Applies every migration newer than the stored schema version (up to <paramref name="upTo"/>, for tests of an upgrade), each in its own transaction.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken, int upTo = int.MaxValue)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken);
@@ -74,7 +74,7 @@ internal abstract class HubDatabase
         {
             read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
             var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (version, sql) in Migrations().Where(m => m.Version > current))
+            foreach (var (version, sql) in Migrations().Where(m => m.Version > current && m.Version <= upTo))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, transaction, sql.Replace("{{id}}", IdColumn, StringComparison.Ordinal), cancellationToken);

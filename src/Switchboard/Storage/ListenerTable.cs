@@ -33,9 +33,15 @@ internal static class ListenerTable
                 .With("@version", listener.Version).With("@callback_id", listener.CallbackId).With("@expires_at", listener.ExpiresAt).With("@id", listener.Id),
             cancellationToken);
 
-    /// <summary>Deletes the listener with its subscriptions and filters (api.md); call inside a transaction.</summary>
-    public static async Task DeleteAsync(HubConnection db, long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the listener with its subscriptions and filters (api.md), and queues its delivery
+    /// log for removal in the background (RetentionWorker); call inside a transaction.
+    /// </summary>
+    public static async Task DeleteAsync(HubConnection db, long id, long nowMs, CancellationToken cancellationToken)
     {
+        await HubConnection.ExecuteAsync(
+            db.Command("INSERT INTO deleted_listeners (listener_id, deleted_at) VALUES (@id, @now) ON CONFLICT (listener_id) DO NOTHING").With("@id", id).With("@now", nowMs),
+            cancellationToken);
         await HubConnection.ExecuteAsync(db.Command("DELETE FROM subscriptions WHERE listener_id = @id").With("@id", id), cancellationToken);
         await HubConnection.ExecuteAsync(db.Command("DELETE FROM filters WHERE listener_id = @id").With("@id", id), cancellationToken);
         await HubConnection.ExecuteAsync(db.Command("DELETE FROM listeners WHERE id = @id").With("@id", id), cancellationToken);
