@@ -126,6 +126,58 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// delivery.md, Deactivation: the <c>deactivated-listener-callback</c> event is part of the
+    /// step that disables the callback. The moment the callback reads disabled, another process
+    /// takes SQLite's write lock (so nothing more can be committed) and the hub is killed; after
+    /// the restart the announcement still arrives.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_deactivation_announcement_survives_a_SIGKILL_right_after_the_callback_is_disabled()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var port = HubProcess.FreePort();
+        await using var gone = await Receiver.StartAsync();
+        await using var watcher = await Receiver.StartAsync();
+        long callbackId;
+        await using (var hub = await HubProcess.StartAsync(dataDirectory, port, "--Delivery:AllowPrivateNetworks=true"))
+        {
+            using var account = Client(hub.Url, accountToken);
+            using var producer = Client(hub.Url, operatorToken);
+            callbackId = (await ListenAsync(account, AccountBase, gone.Url, [["call"]])).GetProperty(":callback").GetProperty("id").GetInt64();
+            await ListenAsync(account, AccountBase, watcher.Url, [["deactivated-listener-callback"]]);
+            gone.Status = 410;
+
+            await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "switchboard.db")};Pooling=False");
+            await blocker.OpenAsync();
+            await using var enabled = blocker.CreateCommand();
+            enabled.CommandText = $"SELECT enabled FROM callbacks WHERE id = {callbackId}";
+            await IngestAsync(producer, ActivityOf("inbound-call-to-device/1-1st-leg-new.json"));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (Convert.ToInt64(await enabled.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 1)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the callback was not disabled");
+            }
+            await using (var begin = blocker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                await begin.ExecuteNonQueryAsync();
+            }
+            await hub.KillAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using (var hub = await HubProcess.StartAsync(dataDirectory, port, "--Delivery:AllowPrivateNetworks=true"))
+        {
+            await watcher.WaitForEventsAsync(1, TimeSpan.FromSeconds(30));
+            var notice = Parse(watcher.Events.Single().Body);
+            Assert.Equal(callbackId, notice.GetProperty("data").GetProperty("callback_id").GetInt64());
+        }
+    }
+
     private static HttpClient Client(string url, string token)
     {
         var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
