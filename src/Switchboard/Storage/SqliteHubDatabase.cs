@@ -51,7 +51,7 @@ internal sealed class SqliteHubDatabase : HubDatabase
         // listener; the default 2 MiB cache (500 pages) could not hold a thousand listeners' pages,
         // and the misses and spills cost ingest half its throughput (docs/benchmarks.md). Pages are
         // allocated as used, so idle connections stay small.
-        command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-16384;";
+        command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=10000;";
         await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
