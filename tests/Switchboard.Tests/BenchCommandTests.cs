@@ -7,7 +7,7 @@ namespace Switchboard.Tests;
 /// <summary><c>switchboard bench</c> with tiny numbers, through the real command line: what it reports, not how fast.</summary>
 public class BenchCommandTests
 {
-    private const string FinalLine = @"^bench: deliveries_per_s=\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d raw_http_per_s=\d+ ratio=\d+\.\d\d rss_mb=\d+$";
+    private const string FinalLine = @"^bench: deliveries_per_s=\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d raw_http_per_s=\d+ ratio=\d+\.\d\d rss_mb=\d+ hub_cpu_us_per_delivery=\d+\.\d hub_alloc_bytes_per_delivery=\d+ hub_peak_rss_mb=\d+$";
 
     private static async Task<(int Code, string[] Lines, string Error)> Run(params string[] args)
     {
@@ -34,6 +34,10 @@ public class BenchCommandTests
         // Every answer came after its batch was sent, and the median is not above the tail.
         Assert.InRange(root.GetProperty("ack_p50_ms").GetDouble(), 0.001, root.GetProperty("ack_p99_ms").GetDouble());
         Assert.Equal(lines[^1], root.GetProperty("final_line").GetString());
+        // The hub's own figures, from its own process: it did work and held memory.
+        Assert.True(root.GetProperty("hub_cpu_us_per_delivery").GetDouble() > 0);
+        Assert.True(root.GetProperty("hub_alloc_bytes_per_delivery").GetDouble() > 0);
+        Assert.InRange(root.GetProperty("hub_peak_rss_mb").GetDouble(), 10, 4096);
     }
 
     [Fact]
@@ -45,9 +49,16 @@ public class BenchCommandTests
         Assert.Matches(FinalLine, lines[^1]);
         Assert.Contains(lines, l => l.Contains("deliveries    40 of 40", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  ingest        20 activities acknowledged", StringComparison.Ordinal) && l.Contains("answered (stored) p50 ", StringComparison.Ordinal));
-        var hub = lines.Single(l => l.TrimStart().StartsWith("hub ", StringComparison.Ordinal));
+        var hub = lines.Single(l => l.StartsWith("  hub           ", StringComparison.Ordinal));
         var dataDir = hub[(hub.IndexOf("SQLite in ", StringComparison.Ordinal) + "SQLite in ".Length)..hub.IndexOf(" (deleted afterwards)", StringComparison.Ordinal)];
         Assert.False(Directory.Exists(dataDir), $"{dataDir} is still there");
+        Assert.Contains("switchboard serve", hub, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  hub cost      (its own process)", StringComparison.Ordinal) && l.Contains(" us per delivery", StringComparison.Ordinal));
+
+        // The hub ran as a process of its own, and it is gone: its port refuses connections.
+        var url = System.Text.RegularExpressions.Regex.Match(hub, @"http://127\.0\.0\.1:\d+").Value;
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(url + "/healthz"));
     }
 
     [Fact]

@@ -90,6 +90,23 @@ public partial class MetricsTests(SharedHub shared) : IClassFixture<SharedHub>
     }
 
     [Fact]
+    public async Task The_hub_shows_its_own_CPU_time_allocations_and_peak_memory_and_they_grow_with_work()
+    {
+        var hub = shared.Hub;
+        var before = await AllMetricsAsync(hub.Http);
+        for (var i = 0; i < 50; i++)
+        {
+            await hub.Http.GetAsync("/openapi/v1.json");
+        }
+        var after = await AllMetricsAsync(hub.Http);
+
+        Assert.True(after["switchboard_process_cpu_seconds_total"] > before["switchboard_process_cpu_seconds_total"]);
+        Assert.True(after["switchboard_process_allocated_bytes_total"] > before["switchboard_process_allocated_bytes_total"] + 50 * 1024);
+        Assert.InRange(after["switchboard_process_peak_rss_bytes"], Environment.WorkingSet / 4, 64L << 30);
+        Assert.True(after["switchboard_process_peak_rss_bytes"] >= before["switchboard_process_peak_rss_bytes"]);
+    }
+
+    [Fact]
     public async Task Metrics_refuse_tokens_other_than_operator_ones()
     {
         var hub = shared.Hub;
@@ -103,17 +120,23 @@ public partial class MetricsTests(SharedHub shared) : IClassFixture<SharedHub>
         await ErrorAsync(await unknown.GetAsync("/metrics"), HttpStatusCode.Unauthorized);
     }
 
-    [GeneratedRegex("""^(?<name>[a-z_]+)(\{[a-z]+="[a-z]+"\})? (?<value>\d+)$""")]
+    [GeneratedRegex("""^(?<name>[a-z_]+)(\{[a-z]+="[a-z]+"\})? (?<value>\d+(\.\d+)?)$""")]
     private static partial Regex Sample();
 
     /// <summary>Every sample of the exposition, by name with its labels.</summary>
-    private static async Task<Dictionary<string, long>> MetricsAsync(HttpClient client)
+    private static async Task<Dictionary<string, double>> AllMetricsAsync(HttpClient client)
     {
         var response = await client.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(line => !line.StartsWith('#'))
-            .ToDictionary(line => line[..line.LastIndexOf(' ')], line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            .ToDictionary(line => line[..line.LastIndexOf(' ')], line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The pipeline's counters and gauges (the process figures, which are not whole numbers, left out).</summary>
+    private static async Task<Dictionary<string, long>> MetricsAsync(HttpClient client)
+    {
+        return (await AllMetricsAsync(client)).Where(m => !m.Key.StartsWith("switchboard_process_", StringComparison.Ordinal)).ToDictionary(m => m.Key, m => (long)m.Value);
     }
 
     /// <summary>Reads the metrics until <paramref name="done"/> holds (outcomes are counted a moment after the receiver answers); fails after 20 s.</summary>

@@ -24,7 +24,7 @@ internal static class Metrics
             .WithSummary("Counters and gauges in the Prometheus text format (operator token, or loopback without a token)");
     }
 
-    private static async Task<IResult> Get(HttpContext context, HubMetrics metrics, OutboxQueue queue, ListenerIndex index)
+    private static async Task<IResult> Get(HttpContext context, HubMetrics metrics, OutboxQueue queue, OutboxWriter writer, ListenerIndex index)
     {
         if (context.Request.Headers.Authorization.Count > 0)
         {
@@ -43,13 +43,36 @@ internal static class Metrics
         {
             return ApiResults.Error(StatusCodes.Status401Unauthorized, "Metrics take an operator token, except from the hub's own machine.");
         }
-        return TypedResults.Text(Render(metrics, queue, index), ContentType);
+        return TypedResults.Text(Render(metrics, queue, writer, index), ContentType);
+    }
+
+    /// <summary>The kernel's high-water mark of resident memory (VmHWM) where there is one, else the runtime's peak working set.</summary>
+    private static long PeakRssBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
     }
 
     private static bool IsLoopback(IPAddress? address) =>
         address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
-    private static string Render(HubMetrics metrics, OutboxQueue queue, ListenerIndex index)
+    private static string Render(HubMetrics metrics, OutboxQueue queue, OutboxWriter writer, ListenerIndex index)
     {
         var text = new StringBuilder(2048);
         void Family(string name, string type, string help)
@@ -75,8 +98,17 @@ internal static class Metrics
         Sample("switchboard_events_in_memory", queue.InMemory);
         Family("switchboard_events_waiting", "gauge", "Events waiting for a later attempt (retries, fallbacks, breaker pauses).");
         Sample("switchboard_events_waiting", queue.WaitingCount);
+        Family("switchboard_ingest_queued_activities", "gauge", "Activities waiting for their write turn; ingest answers 503 past Ingest:MaxQueuedActivities.");
+        Sample("switchboard_ingest_queued_activities", writer.QueuedActivities);
         Family("switchboard_listener_index_accounts", "gauge", "Accounts in the in-memory listener index.");
         Sample("switchboard_listener_index_accounts", index.AccountCount);
+        // The hub's own cost, apart from anything beside it on the machine (switchboard bench reads these).
+        Family("switchboard_process_cpu_seconds_total", "counter", "CPU time the hub process has used, user and system.");
+        text.Append("switchboard_process_cpu_seconds_total ").Append(Environment.CpuUsage.TotalTime.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)).Append('\n');
+        Family("switchboard_process_allocated_bytes_total", "counter", "Bytes the hub process has allocated on the managed heap.");
+        Sample("switchboard_process_allocated_bytes_total", GC.GetTotalAllocatedBytes());
+        Family("switchboard_process_peak_rss_bytes", "gauge", "The most memory the hub process has had resident.");
+        Sample("switchboard_process_peak_rss_bytes", PeakRssBytes());
         return text.ToString();
     }
 }

@@ -21,7 +21,7 @@ internal static class BenchRun
     {
         var temporary = plan.InProcess && plan.DataDirectory is null;
         var dataDirectory = plan.DataDirectory ?? Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N"));
-        InProcessHub? local = null;
+        ChildHub? local = null;
         try
         {
             await using var receiver = await BenchReceiver.StartAsync(cancellationToken);
@@ -29,20 +29,23 @@ internal static class BenchRun
             string url, token;
             if (plan.InProcess)
             {
-                local = await InProcessHub.StartAsync(dataDirectory, plan.HubSettings, cancellationToken);
-                (url, token, maxInFlight) = (local.Url, local.Token, local.Delivery.MaxInFlightPerCallback);
+                await error.WriteLineAsync("bench: starting the hub (switchboard serve) as a process of its own");
+                local = await ChildHub.StartAsync(dataDirectory, plan.HubSettings, cancellationToken);
+                (url, token) = (local.Url, local.Token);
+                maxInFlight = plan.HubSettings.Select(s => s.Split('=', 2)).Where(p => p.Length == 2 && p[0].TrimStart('-') == "Delivery:MaxInFlightPerCallback")
+                    .Select(p => int.TryParse(p[1], out var n) ? n : maxInFlight).LastOrDefault(maxInFlight);
             }
             else
             {
                 (url, token) = (plan.HubUrl!, plan.Token!);
             }
-            // Ctrl+C and SIGTERM reach the hosts of the receiver and the hub, whose console lifetimes take
-            // them: their stopping is the bench's signal to stop too.
+            // Ctrl+C and SIGTERM reach the receiver's host, whose console lifetime takes them: its
+            // stopping is the bench's signal to stop too, and so is the hub's process ending.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, receiver.Stopping);
-            using var hubStopping = local?.Stopping.Register(stop.Cancel) ?? default;
+            using var hubStopping = local?.Exited.Register(stop.Cancel) ?? default;
             cancellationToken = stop.Token;
             var hubName = plan.InProcess
-                ? $"in-process at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "")
+                ? $"switchboard serve (pid of its own) at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "")
                 : url;
             using var api = new HttpClient { BaseAddress = new Uri(url) };
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -63,6 +66,7 @@ internal static class BenchRun
             var load = new IngestLoad(api, plan, [.. accounts.Select(a => a.VoipId)]);
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var hubBefore = await HubFigures.ReadAsync(api, cancellationToken);
             using var loadDone = new CancellationTokenSource();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var ingest = load.RunAsync(stopLoad.Token);
@@ -77,6 +81,10 @@ internal static class BenchRun
             var peakInFlight = receiver.PeakInFlight;
             var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
             var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (1024.0 * 1024.0);
+            var hubAfter = await HubFigures.ReadAsync(api, cancellationToken);
+            var hub = hubBefore is not null && hubAfter is not null
+                ? new HubFigures(hubAfter.CpuSeconds - hubBefore.CpuSeconds, hubAfter.AllocatedBytes - hubBefore.AllocatedBytes, hubAfter.PeakRssBytes)
+                : null;
 
             if (local is not null)
             {
@@ -107,9 +115,14 @@ internal static class BenchRun
                 plan.ExpectedDeliveries, deliveries, seconds, perSecond, tally.SteadyPerSecond,
                 tally.Latencies.PercentileMs(50), tally.Latencies.PercentileMs(90), tally.Latencies.PercentileMs(99), tally.Latencies.MaxMs, peakInFlight,
                 raw.Concurrency, raw.PerSecond, raw.P50Ms, raw.P99Ms, raw.PerSecond > 0 ? perSecond / raw.PerSecond : 0,
-                rss.PeakMb, cpuSeconds, allocatedMb, plan.InProcess, problem);
+                rss.PeakMb, cpuSeconds, allocatedMb, plan.InProcess, hub, problem);
             await report.WriteAsync(output, plan.Json);
             return report.Complete ? 0 : 1;
+        }
+        catch (Exception e) when (local is not null && local.Exited.IsCancellationRequested && e is OperationCanceledException or HttpRequestException)
+        {
+            await error.WriteLineAsync($"switchboard bench: the hub's process ended during the run: {local.LastLines()}");
+            return 1;
         }
         catch (BenchException e)
         {

@@ -18,11 +18,14 @@ internal static class CallActivities
     /// <summary>Room for one line or one event: the longest is under 1 KiB.</summary>
     public const int MaxLineBytes = 1536;
 
-    /// <summary>Appends activity number <paramref name="index"/> of account <paramref name="voipId"/> as one NDJSON line.</summary>
-    public static void WriteLine(ArrayBufferWriter<byte> output, long voipId, long index, long timestampNs, long sentAtNs)
+    /// <summary>
+    /// Appends activity number <paramref name="index"/> of account <paramref name="voipId"/> as one
+    /// NDJSON line, with an idempotency key unique to the run (real producers send one).
+    /// </summary>
+    public static void WriteLine(ArrayBufferWriter<byte> output, long voipId, long index, long timestampNs, long sentAtNs, string run)
     {
         var span = output.GetSpan(MaxLineBytes);
-        if (!Utf8.TryWrite(span, $$"""{"voip_id":{{voipId}},"data_type":"call","timestamp_ns":{{timestampNs}},"data":""", out var written))
+        if (!Utf8.TryWrite(span, $$"""{"voip_id":{{voipId}},"data_type":"call","timestamp_ns":{{timestampNs}},"idempotency_key":"{{run}}-{{index}}","data":""", out var written))
         {
             throw new InvalidOperationException("An activity line outgrew its buffer.");
         }

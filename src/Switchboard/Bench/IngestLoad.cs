@@ -14,6 +14,9 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
     private readonly IngestClient _ingest = new(hub);
     private readonly int _batches = (plan.Activities + plan.BatchSize - 1) / plan.BatchSize;
     private readonly long _wallClockNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+
+    // Keys of this run only: a second run against the same hub is not taken for repeats of the first.
+    private readonly string _run = Guid.NewGuid().ToString("N")[..12];
     private long _nextBatch = -1;
     private long _acknowledged;
     private string? _failure;
@@ -96,7 +99,7 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
         body.ResetWrittenCount();
         for (var i = first; i < first + count; i++)
         {
-            CallActivities.WriteLine(body, voipIds[(int)(i % voipIds.Count)], i, _wallClockNs + i, sentAtNs);
+            CallActivities.WriteLine(body, voipIds[(int)(i % voipIds.Count)], i, _wallClockNs + i, sentAtNs, _run);
         }
         try
         {
