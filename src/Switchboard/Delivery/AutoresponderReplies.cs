@@ -41,23 +41,14 @@ internal static class AutoresponderReplies
     public static async Task<bool> TryClaimAsync(HubDatabase database, long listenerId, string sender, int rateLimitSeconds, long now, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        return await HubConnection.ExecuteAsync(
-            db.Command("""
-                INSERT INTO autoresponder_replies (listener_id, sender, replied_at) VALUES (@listener, @sender, @now)
-                ON CONFLICT (listener_id, sender) DO UPDATE SET replied_at = excluded.replied_at
-                WHERE autoresponder_replies.replied_at <= @cutoff
-                """).With("@listener", listenerId).With("@sender", sender).With("@now", now).With("@cutoff", now - (rateLimitSeconds * 1000L)),
-            cancellationToken) == 1;
+        return await AutoresponderReplyTable.TryClaimAsync(db, listenerId, sender, now, now - (rateLimitSeconds * 1000L), cancellationToken);
     }
 
     /// <summary>Gives a claim back after the reply could not be sent, so the retry may send it.</summary>
     public static async Task ReleaseAsync(HubDatabase database, long listenerId, string sender, long claimedAt, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        await HubConnection.ExecuteAsync(
-            db.Command("DELETE FROM autoresponder_replies WHERE listener_id = @listener AND sender = @sender AND replied_at = @at")
-                .With("@listener", listenerId).With("@sender", sender).With("@at", claimedAt),
-            cancellationToken);
+        await AutoresponderReplyTable.ReleaseAsync(db, listenerId, sender, claimedAt, cancellationToken);
     }
 
     private static string? StringAt(JsonElement data, string objectName, string field) =>

@@ -26,7 +26,7 @@ internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock
     {
         await KeyAsync(cancellationToken);
         await using var db = await database.ConnectAsync(cancellationToken);
-        var listeners = await HubConnection.ListAsync(db.Command("SELECT listener_id FROM email_unsubscribes"), r => r.GetInt64(0), cancellationToken);
+        var listeners = await EmailUnsubscribeTable.ListenersAsync(db, cancellationToken);
         foreach (var listenerId in listeners)
         {
             // Added to, never replaced: an unsubscribe that lands while this reads is not lost.
@@ -49,10 +49,7 @@ internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock
             return false;
         }
         await using var db = await database.ConnectAsync(cancellationToken);
-        await HubConnection.ExecuteAsync(
-            db.Command("INSERT INTO email_unsubscribes (listener_id, unsubscribed_at) VALUES (@id, @now) ON CONFLICT (listener_id) DO NOTHING")
-                .With("@id", listenerId).With("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()),
-            cancellationToken);
+        await EmailUnsubscribeTable.InsertAsync(db, listenerId, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         _listeners.TryAdd(listenerId, 0);
         return true;
     }

@@ -48,10 +48,7 @@ internal sealed partial class NotificationSender(
     private async Task<bool> SendPendingAsync(CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        var pending = await HubConnection.ListAsync(
-            db.Command("SELECT id, voip_id, callback_id, profile_id, kind, reason, created_at FROM notifications WHERE sent_at IS NULL ORDER BY id LIMIT 100"),
-            r => new PendingNotification(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetNullableInt64(3), r.GetString(4), r.GetString(5), r.GetInt64(6)),
-            cancellationToken);
+        var pending = await NotificationTable.PendingAsync(db, cancellationToken);
         foreach (var notice in pending)
         {
             var profile = notice.ProfileId is { } profileId ? await ProfileTable.FindAsync(db, profileId, cancellationToken) : null;
@@ -63,12 +60,7 @@ internal sealed partial class NotificationSender(
                 continue;
             }
             var callback = await CallbackTable.FindAsync(db, notice.CallbackId, cancellationToken);
-            var errors = await HubConnection.ListAsync(
-                // Newest first by id: the scan stops after a few rows, as the failures are recent.
-                db.Command($"SELECT at, url, status_code, error FROM attempts WHERE callback_id = @id AND error IS NOT NULL AND at <= @until ORDER BY id DESC LIMIT {LastErrors}")
-                    .With("@id", notice.CallbackId).With("@until", notice.CreatedAt),
-                r => new FailedAttempt(r.GetInt64(0), r.GetNullableString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetString(3)),
-                cancellationToken);
+            var errors = await AttemptTable.LastFailedAsync(db, notice.CallbackId, notice.CreatedAt, LastErrors, cancellationToken);
             var rule = $"every attempt keeps failing for {delivery.Value.DeactivateAfter} with at least {delivery.Value.DeactivateAfterExhausted} events running out of attempts";
             var body = new TextPart(TextFormat.Plain);
             body.SetText("utf-8", OwnerNotice.Body(notice, callback, why, errors, publicUrl.Base, rule));
@@ -119,7 +111,7 @@ internal sealed partial class NotificationSender(
     }
 
     private Task<int> MarkSentAsync(HubConnection db, long id, CancellationToken cancellationToken) =>
-        HubConnection.ExecuteAsync(db.Command("UPDATE notifications SET sent_at = @now WHERE id = @id").With("@id", id).With("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+        NotificationTable.MarkSentAsync(db, id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -5,12 +5,6 @@ using Switchboard.Storage;
 
 namespace Switchboard.Delivery;
 
-/// <summary>A row of <c>notifications</c> waiting to be sent.</summary>
-internal sealed record PendingNotification(long Id, long VoipId, long CallbackId, long? ProfileId, string Kind, string Reason, long CreatedAt);
-
-/// <summary>One of a callback's recent failed attempts, for the notice.</summary>
-internal sealed record FailedAttempt(long At, string? Url, int? StatusCode, string Error);
-
 /// <summary>
 /// The text of the e-mail that tells a callback's owner it is failing or was disabled (delivery.md,
 /// Deactivation and profiles): which callback, why, its last errors with their times, and how to

@@ -110,12 +110,7 @@ internal sealed class ListenerIndex(HubDatabase database)
         try
         {
             await using var db = await database.ConnectAsync(cancellationToken);
-            var where = voipId is null ? "" : " WHERE voip_id = @voip_id";
-            var listeners = await HubConnection.ListAsync(db.Command($"SELECT {ListenerTable.Columns} FROM listeners{where}").With("@voip_id", voipId), ListenerTable.Read, cancellationToken);
-            var subscriptions = await HubConnection.ListAsync(db.Command($"SELECT {SubscriptionTable.Columns} FROM subscriptions{where}").With("@voip_id", voipId), SubscriptionTable.Read, cancellationToken);
-            var filters = await HubConnection.ListAsync(db.Command($"SELECT {FilterTable.Columns} FROM filters{where}").With("@voip_id", voipId), FilterTable.Read, cancellationToken);
-            var callbacks = await HubConnection.ListAsync(db.Command($"SELECT {CallbackTable.Columns} FROM callbacks{where}").With("@voip_id", voipId), CallbackTable.Read, cancellationToken);
-            var schedules = await HubConnection.ListAsync(db.Command($"SELECT {ScheduleTable.Columns} FROM schedules{where}").With("@voip_id", voipId), ScheduleTable.Read, cancellationToken);
+            var (listeners, subscriptions, filters, callbacks, schedules) = await AccountSnapshotTable.LoadAsync(db, voipId, cancellationToken);
 
             var tagsOf = subscriptions.ToLookup(s => s.ListenerId, s => TagSet.Of(s.Tags));
             var filtersOf = filters.ToLookup(f => f.ListenerId, IndexedFilter.From);
