@@ -278,6 +278,29 @@ public class DeliveryTests
     }
 
     [Fact]
+    public async Task A_jitter_seed_makes_the_retry_schedule_reproducible()
+    {
+        const int seed = 20261125;
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=1h", $"--Delivery:JitterSeed={seed}");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        var listener = (await ListenAsync(account, AccountBase, receiver.Url, [["call"]])).GetProperty("id").GetInt64();
+        receiver.Status = 500;
+
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForAttemptsAsync(hub, 1);
+        var uuid = (await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{listener}/events"))).GetProperty("items")[0].GetProperty("uuid").GetString();
+        var detail = await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{listener}/events/{uuid}"));
+
+        // The first draw of the seeded source is this retry's jitter: 1 h ± 20 %.
+        var expected = TimeSpan.FromHours(1) * (0.8 + (new Random(seed).NextDouble() * 0.4));
+        var wait = DateTimeOffset.Parse(detail.GetProperty("next_attempt_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse(detail.GetProperty("attempts")[0].GetProperty("at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange((wait - expected).TotalMilliseconds, 0, 2000);
+    }
+
+    [Fact]
     public async Task A_receiver_that_never_answers_does_not_hold_up_another_callback()
     {
         await using var hub = await TestHub.StartAsync();

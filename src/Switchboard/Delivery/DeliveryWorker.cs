@@ -18,6 +18,7 @@ internal sealed partial class DeliveryWorker(
     EmailUnsubscribes unsubscribes,
     OutcomeWriter outcomes,
     IOptions<DeliveryOptions> options,
+    DeliveryRandom random,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
@@ -229,7 +230,7 @@ internal sealed partial class DeliveryWorker(
         : $"ran out of attempts ({tries} to this callback); the last one: {result.Error}";
 
     /// <summary>±20 % so that events that failed together do not all come back at the same instant.</summary>
-    private static TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    private TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (random.NextDouble() * 0.4));
 
     private CallbackLane LaneOf(long callbackId)
     {

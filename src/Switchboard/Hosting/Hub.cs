@@ -35,6 +35,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<ListenerIndex>();
         builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddSingleton<HttpSender>();
+        builder.Services.AddSingleton<DeliveryRandom>();
         builder.Services.AddSingleton<Deactivations>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<ApiErrorReporter>();
