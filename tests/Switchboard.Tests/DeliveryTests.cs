@@ -207,6 +207,99 @@ public class DeliveryTests
             suppressed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("status_reason").GetString()));
     }
 
+    private const string ThreePerHour = ", \"rate-limit\": {\"number\": 3, \"period\": 3600}";
+
+    [Fact]
+    public async Task A_retried_event_counts_once_against_the_rate_limit()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=200ms");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]], callbackExtra: ThreePerHour);
+        var calls = 0;
+        receiver.Answer = _ => (Interlocked.Increment(ref calls) == 1 ? 500 : 200, null);
+
+        await ExpectAsync(await IngestBatchAsync(producer, Enumerable.Range(0, 3).Select(_ => ActivityOf(Call))), HttpStatusCode.Accepted);
+        await WaitForSettledAsync(hub, 3);
+
+        // delivery.md: the limit counts events, not attempts; the retry of the first is not a fourth.
+        Assert.Equal((3, 0), (await EventCountAsync(hub, "delivered"), await EventCountAsync(hub, "suppressed")));
+        Assert.Equal(4, receiver.Events.Count());
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForStatusAsync(hub, "suppressed", 1);
+    }
+
+    [Fact]
+    public async Task Events_held_by_an_open_breaker_count_against_the_rate_limit_once_when_sent()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=1h", "--Delivery:BreakerFailures=1");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]], callbackExtra: ", \"rate-limit\": {\"number\": 5, \"period\": 3600}");
+        var calls = 0;
+        receiver.Answer = _ => (Interlocked.Increment(ref calls) <= 3 ? 500 : 200, null);
+
+        // Three failures in a row: the breaker is open for 4 s after the third (1 s, doubling).
+        await ExpectAsync(await IngestBatchAsync(producer, Enumerable.Range(0, 3).Select(_ => ActivityOf(Call))), HttpStatusCode.Accepted);
+        await WaitForAttemptsAsync(hub, 3);
+        await ExpectAsync(await IngestBatchAsync(producer, Enumerable.Range(0, 2).Select(_ => ActivityOf(Call))), HttpStatusCode.Accepted);
+        await WaitForSettledAsync(hub, 2);
+
+        // The two waited for the breaker without using the limit up, then each took one of the two sends left.
+        Assert.Equal((2, 0), (await EventCountAsync(hub, "delivered"), await EventCountAsync(hub, "suppressed")));
+        var times = await AttemptTimesAsync(hub);
+        Assert.True(times[3] - times[2] >= 3000, $"the breaker held the events only {times[3] - times[2]} ms");
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForStatusAsync(hub, "suppressed", 1);
+    }
+
+    [Fact]
+    public async Task Events_queued_behind_a_request_in_flight_count_against_the_rate_limit_when_sent()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=1h", "--Delivery:BreakerFailures=1", "--Delivery:MaxInFlightPerCallback=1");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]], callbackExtra: ThreePerHour);
+        var calls = 0;
+        receiver.Answer = _ => (Interlocked.Increment(ref calls) == 1 ? 500 : 200, null);
+        receiver.Delay = TimeSpan.FromMilliseconds(300);
+
+        // The first is in flight while the other two queue behind it; its failure opens the breaker, which holds them.
+        await ExpectAsync(await IngestBatchAsync(producer, Enumerable.Range(0, 3).Select(_ => ActivityOf(Call))), HttpStatusCode.Accepted);
+        await WaitForSettledAsync(hub, 2);
+
+        Assert.Equal((2, 0), (await EventCountAsync(hub, "delivered"), await EventCountAsync(hub, "suppressed")));
+        Assert.Equal(3, receiver.Events.Count());
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForStatusAsync(hub, "suppressed", 1);
+    }
+
+    [Fact]
+    public async Task A_jitter_seed_makes_the_retry_schedule_reproducible()
+    {
+        const int seed = 20261125;
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:RetrySchedule=1h", $"--Delivery:JitterSeed={seed}");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        var listener = (await ListenAsync(account, AccountBase, receiver.Url, [["call"]])).GetProperty("id").GetInt64();
+        receiver.Status = 500;
+
+        await IngestAsync(producer, ActivityOf(Call));
+        await WaitForAttemptsAsync(hub, 1);
+        var uuid = (await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{listener}/events"))).GetProperty("items")[0].GetProperty("uuid").GetString();
+        var detail = await BodyAsync(await account.GetAsync($"{AccountBase}/listeners/{listener}/events/{uuid}"));
+
+        // The first draw of the seeded source is this retry's jitter: 1 h ± 20 %.
+        var expected = TimeSpan.FromHours(1) * (0.8 + (new Random(seed).NextDouble() * 0.4));
+        var wait = DateTimeOffset.Parse(detail.GetProperty("next_attempt_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse(detail.GetProperty("attempts")[0].GetProperty("at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange((wait - expected).TotalMilliseconds, 0, 2000);
+    }
+
     [Fact]
     public async Task A_receiver_that_never_answers_does_not_hold_up_another_callback()
     {
@@ -288,6 +381,27 @@ public class DeliveryTests
         while (await EventCountAsync(hub, status) < count)
         {
             Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} events became {status}");
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> events have ended: delivered, failed or suppressed.</summary>
+    private static async Task WaitForSettledAsync(TestHub hub, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await EventCountAsync(hub) - await EventCountAsync(hub, "pending") < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} events were settled");
+            await Task.Delay(25);
+        }
+    }
+
+    private static async Task WaitForAttemptsAsync(TestHub hub, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await AttemptCountAsync(hub) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} attempts were recorded");
             await Task.Delay(25);
         }
     }

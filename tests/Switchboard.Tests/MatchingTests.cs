@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Matching;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 using static Switchboard.Tests.Pipeline;
@@ -169,6 +170,31 @@ public class MatchingTests
         await CreateAsync(other, $"{OtherAccountBase}/listeners/{listener}/subscriptions", """{":tags": ["message"]}""");
         await IngestAsync(producer, ActivityOf("message.json", voipId: 2000003));
         await theirs.WaitForEventsAsync(1);
+    }
+
+    [Fact]
+    public async Task A_stored_subscription_with_a_tag_the_hub_does_not_know_matches_nothing()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        await using var retired = await Receiver.StartAsync();
+        await using var marker = await Receiver.StartAsync();
+        var item = await ListenAsync(account, AccountBase, retired.Url, [["call"]]);
+        await ListenAsync(account, AccountBase, marker.Url, [["call"]]);
+        // The API refuses unknown tags; one can still be in the database, from a tag list of another version.
+        await using (var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None))
+        {
+            await HubConnection.ExecuteAsync(db.Command("""UPDATE subscriptions SET tags = '["call","retired-tag"]' WHERE listener_id = @id""")
+                .With("@id", item.GetProperty("id").GetInt64()), CancellationToken.None);
+        }
+        await hub.Services.GetRequiredService<ListenerIndex>().ReloadAsync(1000002, CancellationToken.None);
+
+        await IngestAsync(producer, ActivityOf(NewLeg));
+        await marker.WaitForEventsAsync(1);
+
+        Assert.Equal(1, await EventCountAsync(hub));
+        Assert.Empty(retired.Events);
     }
 
     /// <summary>Events rendered so far, by status or all.</summary>

@@ -26,6 +26,12 @@ internal static class CallbackConfigInput
     private const int MaxHeaders = 50;
 
     /// <summary>
+    /// Bounds of <c>rate-limit</c> (api.md): a million events, over at most 30 days. Beyond them a
+    /// limit stops limiting anything a receiver would notice.
+    /// </summary>
+    private const int MaxRateLimitNumber = 1_000_000, MaxRateLimitPeriod = 2_592_000;
+
+    /// <summary>
     /// Checks <paramref name="config"/> for <paramref name="mode"/> (inferred when null). Errors go
     /// to <paramref name="errors"/> under <c>config.</c> (or <c>mode</c>); null when there were any.
     /// <paramref name="previous"/> is the stored config an update replaces, for masked values.
@@ -178,8 +184,8 @@ internal static class CallbackConfigInput
         }
         var limitAt = at.At("rate-limit");
         limitAt.RejectUnknown(limit, "number", "period");
-        var number = limitAt.Integer(limit, "number", required: true, min: 1, max: int.MaxValue);
-        var period = limitAt.Integer(limit, "period", required: true, min: 1, max: int.MaxValue);
+        var number = limitAt.Integer(limit, "number", required: true, min: 1, max: MaxRateLimitNumber);
+        var period = limitAt.Integer(limit, "period", required: true, min: 1, max: MaxRateLimitPeriod);
         return number is null || period is null ? null : new CallbackRateLimit((int)number, (int)period);
     }
 

@@ -2,7 +2,7 @@ namespace Switchboard.Delivery;
 
 /// <summary>
 /// One callback's share of the delivery worker (delivery.md, Concurrency and Rate limit): its
-/// requests in flight, the events queued behind them, the times of its recent sends, and its
+/// requests in flight, the events queued behind them, its rate limit's window, and its
 /// circuit breaker. Guarded by its own lock; a slow callback only ever fills its own lane.
 /// </summary>
 internal sealed class CallbackLane
@@ -10,7 +10,7 @@ internal sealed class CallbackLane
     /// <summary>Events a lane may queue behind its requests in flight; more wait in storage.</summary>
     public const int MaxQueued = 2_000;
 
-    private readonly Queue<long> _recentSends = new();
+    private RateLimitWindow? _rateLimit;
 
     public Queue<OutboxEvent> Queued { get; } = new();
 
@@ -24,16 +24,12 @@ internal sealed class CallbackLane
     /// <summary>Takes one send from the rate limit: false when <paramref name="number"/> were sent within the last <paramref name="periodMs"/>.</summary>
     public bool TryTakeSend(int number, long periodMs, long now)
     {
-        while (_recentSends.TryPeek(out var sent) && sent <= now - periodMs)
+        // A new period (the callback was changed) starts counting afresh; a new number applies to the sends counted so far.
+        if (_rateLimit?.PeriodMs != periodMs)
         {
-            _recentSends.Dequeue();
+            _rateLimit = new RateLimitWindow(periodMs);
         }
-        if (_recentSends.Count >= number)
-        {
-            return false;
-        }
-        _recentSends.Enqueue(now);
-        return true;
+        return _rateLimit.TryTake(number, now);
     }
 
     /// <summary>Counts an attempt; enough failures in a row open the breaker for longer each time, up to 30 s.</summary>

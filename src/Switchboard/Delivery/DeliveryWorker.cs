@@ -18,6 +18,7 @@ internal sealed partial class DeliveryWorker(
     EmailUnsubscribes unsubscribes,
     OutboxWriter outcomes,
     IOptions<DeliveryOptions> options,
+    DeliveryRandom random,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
@@ -64,12 +65,6 @@ internal sealed partial class DeliveryWorker(
         var lane = LaneOf(callback.Id);
         lock (lane)
         {
-            if (callback.RateLimit is { } limit && !lane.TryTakeSend(limit.Number, limit.Period * 1000L, now))
-            {
-                outcomes.Post(new Outcome(outboxEvent, EventStatus.Suppressed, now, null, callback.Id, false,
-                    $"rate limit of {limit.Number} events per {limit.Period} s reached"));
-                return;
-            }
             if (lane.OpenUntil > now)
             {
                 // Breaker open: the callback keeps failing; its events wait instead of hammering it.
@@ -88,9 +83,30 @@ internal sealed partial class DeliveryWorker(
                 }
                 return;
             }
+            if (!TakeRateLimit(outboxEvent, callback, lane, now))
+            {
+                return;
+            }
             lane.InFlight++;
         }
         _ = SendAsync(outboxEvent, callback, lane);
+    }
+
+    /// <summary>
+    /// delivery.md, Rate limit: the limit counts events, not attempts. An event takes a send from
+    /// its callback's limit once, when it is about to be sent to that callback for the first time
+    /// (a fallback has a limit of its own); its retries, and its waits for the breaker or behind
+    /// requests in flight, take nothing. False, with the event suppressed, when the limit is reached.
+    /// </summary>
+    private bool TakeRateLimit(OutboxEvent outboxEvent, IndexedCallback callback, CallbackLane lane, long now)
+    {
+        if (outboxEvent.Tries > 0 || callback.RateLimit is not { } limit || lane.TryTakeSend(limit.Number, limit.Period * 1000L, now))
+        {
+            return true;
+        }
+        outcomes.Post(new Outcome(outboxEvent, EventStatus.Suppressed, now, null, callback.Id, false,
+            $"rate limit of {limit.Number} events per {limit.Period} s reached"));
+        return false;
     }
 
     /// <summary>
@@ -149,6 +165,7 @@ internal sealed partial class DeliveryWorker(
             outcomes.Post(Decide(outboxEvent, callback, result));
 
             OutboxEvent? next;
+            IndexedCallback nextCallback;
             lock (lane)
             {
                 lane.Record(result.Success, options.Value.BreakerFailures, Now);
@@ -159,14 +176,20 @@ internal sealed partial class DeliveryWorker(
                         Wait(waiting, lane.OpenUntil);
                     }
                 }
-                if (!lane.Queued.TryDequeue(out next))
+                do
                 {
-                    lane.InFlight--;
-                    return;
+                    if (!lane.Queued.TryDequeue(out next))
+                    {
+                        lane.InFlight--;
+                        return;
+                    }
+                    // Queued behind the requests in flight: only now is it sent, so only now does it count.
+                    nextCallback = index.Callback(next.VoipId, next.CallbackId) ?? callback;
                 }
+                while (!TakeRateLimit(next, nextCallback, lane, Now));
             }
             outboxEvent = next;
-            callback = index.Callback(outboxEvent.VoipId, outboxEvent.CallbackId) ?? callback;
+            callback = nextCallback;
         }
     }
 
@@ -206,7 +229,7 @@ internal sealed partial class DeliveryWorker(
         : $"ran out of attempts ({tries} to this callback); the last one: {result.Error}";
 
     /// <summary>±20 % so that events that failed together do not all come back at the same instant.</summary>
-    private static TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    private TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (random.NextDouble() * 0.4));
 
     private CallbackLane LaneOf(long callbackId)
     {

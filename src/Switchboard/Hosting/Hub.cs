@@ -37,6 +37,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddSingleton<DeliveryPolicy>();
         builder.Services.AddSingleton<HttpSender>();
+        builder.Services.AddSingleton<DeliveryRandom>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<ApiErrorReporter>();
         AddWorker<OutboxWriter>(builder.Services);

@@ -56,6 +56,9 @@ internal sealed class DeliveryOptions
     /// <summary>Failed attempts in a row that open a callback's circuit breaker.</summary>
     [Range(1, 1000)]
     public int BreakerFailures { get; set; } = 5;
+
+    /// <summary>Seeds the retry jitter, so a schedule can be replayed (tests); unset, it is unseeded.</summary>
+    public int? JitterSeed { get; set; }
 }
 
 /// <summary>The ingest API's limits (section <c>Ingest</c>; ingest.md, Transports).</summary>
