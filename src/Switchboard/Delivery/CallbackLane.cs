@@ -33,7 +33,7 @@ internal sealed class CallbackLane
     }
 
     /// <summary>Counts an attempt; enough failures in a row open the breaker for longer each time, up to 30 s.</summary>
-    public void Record(bool success, int breakerFailures, long now)
+    public void Record(bool success, DeliveryPolicy policy, long now)
     {
         if (success)
         {
@@ -42,9 +42,8 @@ internal sealed class CallbackLane
             return;
         }
         FailuresInARow++;
-        if (FailuresInARow >= breakerFailures)
+        if (policy.BreakerPauseMs(FailuresInARow) is > 0 and var pause)
         {
-            var pause = Math.Min(30_000, 1_000L << Math.Min(FailuresInARow - breakerFailures, 5));
             OpenUntil = now + pause;
         }
     }

@@ -17,12 +17,39 @@ internal enum HealthVerdict
 }
 
 /// <summary>
-/// The rules of delivery.md that are numbers, read from the operator's settings once: when a
-/// failing callback is disabled and when its owner hears of it.
+/// The rules of delivery.md that are numbers, read from the operator's settings once, in one
+/// place: the retry schedule and its jitter, the circuit breaker, when a failing callback is
+/// disabled and when its owner hears of it.
 /// </summary>
-internal sealed class DeliveryPolicy(IOptions<DeliveryOptions> options)
+internal sealed class DeliveryPolicy(IOptions<DeliveryOptions> options, DeliveryRandom random)
 {
     private static readonly long NotifyEveryMs = (long)TimeSpan.FromHours(24).TotalMilliseconds;
+
+    /// <summary>A receiver's Retry-After is obeyed up to a day, not without bound.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
+
+    private const long MaxBreakerPauseMs = 30_000;
+
+    private readonly TimeSpan[] _retries = Durations.TryParseList(options.Value.RetrySchedule) ?? [];
+
+    /// <summary>
+    /// delivery.md, Retries: how long to wait after the <paramref name="tries"/>-th failed attempt
+    /// at a callback, ±20 % so that events that failed together do not all come back at once, and at
+    /// least the receiver's Retry-After; null when the schedule is over.
+    /// </summary>
+    public TimeSpan? RetryWait(int tries, TimeSpan? retryAfter)
+    {
+        if (tries > _retries.Length)
+        {
+            return null;
+        }
+        var wait = _retries[tries - 1] * (0.8 + (random.NextDouble() * 0.4));
+        return retryAfter is { } asked && asked > wait ? (asked < MaxRetryAfter ? asked : MaxRetryAfter) : wait;
+    }
+
+    /// <summary>How long a callback pauses after this many failed attempts in a row: from Delivery:BreakerFailures on, 1 s doubling up to 30 s.</summary>
+    public long BreakerPauseMs(int failuresInARow) =>
+        failuresInARow < options.Value.BreakerFailures ? 0 : Math.Min(MaxBreakerPauseMs, 1_000L << Math.Min(failuresInARow - options.Value.BreakerFailures, 5));
 
     private readonly long _deactivateAfterMs = (long)(Durations.TryParse(options.Value.DeactivateAfter, out var after) ? after : TimeSpan.FromHours(24)).TotalMilliseconds;
 

@@ -18,12 +18,11 @@ internal sealed partial class DeliveryWorker(
     EmailUnsubscribes unsubscribes,
     OutboxWriter outcomes,
     IOptions<DeliveryOptions> options,
-    DeliveryRandom random,
+    DeliveryPolicy policy,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private readonly Dictionary<long, CallbackLane> _lanes = [];
-    private readonly TimeSpan[] _retries = Durations.TryParseList(options.Value.RetrySchedule) ?? [];
     private CancellationToken _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -168,7 +167,7 @@ internal sealed partial class DeliveryWorker(
             IndexedCallback nextCallback;
             lock (lane)
             {
-                lane.Record(result.Success, options.Value.BreakerFailures, Now);
+                lane.Record(result.Success, policy, Now);
                 if (lane.OpenUntil > Now)
                 {
                     while (lane.Queued.TryDequeue(out var waiting))
@@ -203,13 +202,8 @@ internal sealed partial class DeliveryWorker(
         {
             return new Outcome(outboxEvent, EventStatus.Delivered, now, result, callback.Id, false);
         }
-        if (!result.Gone && !result.Permanent && outboxEvent.Tries <= _retries.Length)
+        if (!result.Gone && !result.Permanent && policy.RetryWait(outboxEvent.Tries, result.RetryAfter) is { } wait)
         {
-            var wait = Jitter(_retries[outboxEvent.Tries - 1]);
-            if (result.RetryAfter is { } retryAfter && retryAfter > wait)
-            {
-                wait = retryAfter;
-            }
             return new Outcome(outboxEvent, EventStatus.Pending, now + (long)wait.TotalMilliseconds, result, callback.Id, false);
         }
         // Exhausted (or 410, or refused for good): the fallback takes over with its own retries, else the event has failed.
@@ -227,9 +221,6 @@ internal sealed partial class DeliveryWorker(
         result.Gone ? "the callback URL answered 410 Gone"
         : result.Permanent ? $"the receiver refused it for good: {result.Error}"
         : $"ran out of attempts ({tries} to this callback); the last one: {result.Error}";
-
-    /// <summary>±20 % so that events that failed together do not all come back at the same instant.</summary>
-    private TimeSpan Jitter(TimeSpan wait) => wait * (0.8 + (random.NextDouble() * 0.4));
 
     private CallbackLane LaneOf(long callbackId)
     {
