@@ -8,7 +8,7 @@ using Switchboard.Storage;
 namespace Switchboard.Delivery;
 
 /// <summary>
-/// Sends the owner notifications that <see cref="OutcomeWriter"/> records (delivery.md,
+/// Sends the owner notifications that <see cref="OutboxWriter"/> records (delivery.md,
 /// Deactivation and profiles) by e-mail to the profile's <c>support_email</c>, else the account's
 /// default address from configuration, and marks each sent. While the SMTP server fails, the
 /// notifications wait in storage and are tried again later, less and less often.

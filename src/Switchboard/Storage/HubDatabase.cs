@@ -33,11 +33,10 @@ internal abstract class HubDatabase
         new(await OpenAsync(cancellationToken));
 
     /// <summary>
-    /// Waits for the background batch writers' turn (ingest's ActivityWriter, delivery's
-    /// OutcomeWriter) and opens the connection to write on; disposing the turn closes it and ends
-    /// the turn. Turns come in order: SQLite has one write lock, and a writer waiting for it sleeps
-    /// and polls (up to 100 ms a time), so a writer that always had work took it back again and
-    /// again while the other slept. <paramref name="durable"/> false relaxes the turn's commits,
+    /// Waits for the background batch writers' turn (the OutboxWriter, retention) and opens the
+    /// connection to write on; disposing the turn closes it and ends the turn. Turns come in order:
+    /// SQLite has one write lock, and a writer waiting for it sleeps and polls (up to 100 ms a
+    /// time), so a writer that always had work took it back again and again while the other slept. <paramref name="durable"/> false relaxes the turn's commits,
     /// for what may be lost to a power cut and done again, such as delivery outcomes under
     /// at-least-once delivery.
     /// </summary>

@@ -47,10 +47,12 @@ internal sealed class SqliteHubDatabase : HubDatabase
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // FULL: a write acknowledged to a client survives a power loss (README.md of the spec, "never lost").
-        // cache_size: ingest adds to every active listener's end of events_by_listener, a page per
+        // cache_size: outcomes add to every active listener's end of deliveries, a page per
         // listener; the default 2 MiB cache (500 pages) could not hold a thousand listeners' pages,
         // and the misses and spills cost ingest half its throughput (docs/benchmarks.md). Pages are
-        // allocated as used, so idle connections stay small.
+        // allocated as used, so idle connections stay small. wal_autocheckpoint: such a page changes
+        // in every outcome turn but is copied into the database once per checkpoint, so fewer,
+        // larger checkpoints copy it less often (docs/benchmarks.md).
         command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=10000;";
         await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
