@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Switchboard.Delivery;
+using Switchboard.Hosting;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 using static Switchboard.Tests.Pipeline;
@@ -197,6 +199,46 @@ public class OutboxTests
         Assert.Equal([500, 200], old.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status_code").GetInt32()));
         var log = await DeliveriesApiTests.WaitForAsync(account, $"{AccountBase}/listeners/1/events", l => l.GetProperty("items").EnumerateArray().All(i => i.GetProperty("status").GetString() == "delivered"), "both delivered");
         Assert.Equal(2, log.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Events_handed_over_before_start_up_recovery_are_delivered_once()
+    {
+        await using var hub = await TestHub.StartAsync();
+        await using var receiver = await Receiver.StartAsync();
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]]);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]]);
+        // The hub's own delivery holds the events in flight, so they stay open in storage.
+        receiver.Delay = TimeSpan.FromMinutes(5);
+        await IngestAsync(producer, ActivityOf(Call));
+        var database = hub.Services.GetRequiredService<HubDatabase>();
+        StoredActivity committed;
+        await using (var db = await database.ConnectAsync(CancellationToken.None))
+        {
+            committed = Assert.Single(await OutboxReads.OpenPageAsync(db, 0, 10, CancellationToken.None)).Activity;
+        }
+
+        // A queue as at start-up: ingest hands the activity over before recovery has run.
+        var queue = new OutboxQueue(database, hub.Services.GetRequiredService<EventUuids>(), TimeProvider.System, Options.Create(new DeliveryOptions()));
+        queue.Add([committed]);
+        await queue.RecoverAsync(CancellationToken.None);
+
+        var handedOut = new List<EventKey>();
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            while (true)
+            {
+                handedOut.Add((await queue.NextAsync(quiet.Token)).Key);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing more to hand out.
+        }
+        Assert.Equal([new EventKey(committed.Id, 0), new EventKey(committed.Id, 1)], handedOut.OrderBy(k => k.Slot));
     }
 
     private static JsonObject Uuid(JsonObject activity, string uuid)

@@ -32,16 +32,19 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
+    // Until RecoverAsync has run, everything committed stays backlog, so nothing is both fresh and read back.
+    private bool _recovered;
+
     // Backlog: open activities with ids from _backlogCursor on are in storage only; _backlogEnd is
     // the highest id committed while it lasted, so it ends only once the cursor has passed it.
     private bool _backlog;
     private long _backlogCursor;
-    private long _backlogEnd;
+    private long _backlogEnd = -1;
 
     /// <summary>
     /// Start-up, before the hub takes requests: every open activity is backlog and every event
-    /// waiting for a try is waiting. Done before ingest can hand anything over, so nothing is both
-    /// fresh and read back.
+    /// waiting for a try is waiting. What ingest hands over before this stays in storage and is
+    /// read back with the backlog, once.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
@@ -52,9 +55,9 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
         }
         lock (_gate)
         {
+            _recovered = true;
             _backlog = true;
             _backlogCursor = 0;
-            _backlogEnd = -1;
             foreach (var (key, due) in waiting)
             {
                 _waiting.Enqueue(key, due);
@@ -76,7 +79,7 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
                     // No events, or committed before a backlog page was read, and read with it already.
                     continue;
                 }
-                if (_backlog)
+                if (_backlog || !_recovered)
                 {
                     _backlogEnd = Math.Max(_backlogEnd, activity.Id);
                 }
