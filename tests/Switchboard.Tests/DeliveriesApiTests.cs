@@ -242,7 +242,7 @@ public class DeliveriesApiTests
     /// covers status or data_type on purpose: every outcome sets an event's status, and an index on
     /// it would cost every delivery a second b-tree, while a filtered count reads only the listener's rows.
     /// </summary>
-    [Theory]
+    [SqliteTheory]
     [InlineData("SELECT d.slot, a.tags FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.listener_id = 1 ORDER BY d.activity_id DESC LIMIT 25", "PRIMARY KEY")]
     [InlineData("SELECT d.slot, a.tags FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.listener_id = 1 AND d.status = 'failed' ORDER BY d.activity_id DESC LIMIT 25", "PRIMARY KEY")]
     [InlineData("SELECT d.slot, a.tags FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.listener_id = 1 AND a.data_type = 'call' ORDER BY d.activity_id DESC LIMIT 25", "PRIMARY KEY")]

@@ -412,7 +412,7 @@ public class DeliveryTests
     private static async Task<List<long>> AttemptTimesAsync(TestHub hub)
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
-        return await HubConnection.ListAsync(db.Command($"SELECT at FROM ({Outbox.AllAttempts}) ORDER BY at, kind, id"), r => r.GetInt64(0), CancellationToken.None);
+        return await HubConnection.ListAsync(db.Command($"SELECT at FROM ({Outbox.AllAttempts}) logged ORDER BY at, kind, id"), r => r.GetInt64(0), CancellationToken.None);
     }
 
     private static async Task<string> LastErrorAsync(TestHub hub)

@@ -71,7 +71,9 @@ public class EmailDeliveryTests
         // The fixture's listener is 1000: let the next listener get that id.
         await using (var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None))
         {
-            await HubConnection.ExecuteAsync(db.Command("INSERT INTO sqlite_sequence (name, seq) VALUES ('listeners', 999)"), CancellationToken.None);
+            await HubConnection.ExecuteAsync(db.Command(TestPostgres.Enabled
+                ? "SELECT setval(pg_get_serial_sequence('listeners', 'id'), 999)"
+                : "INSERT INTO sqlite_sequence (name, seq) VALUES ('listeners', 999)"), CancellationToken.None);
         }
         var item = await ListenWithAsync(account, """{"config": {"email": "owner@example.org", "mode": "text"}}""", "api-error");
         Assert.Equal(1000, ListenerId(item));

@@ -39,7 +39,7 @@ internal sealed class HubProcess : IAsyncDisposable
     /// <summary>Runs a one-shot command (<c>tokens create …</c>) to its end; returns its standard output.</summary>
     public static async Task<string> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Executable, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet", [Executable, .. TestPostgres.WithDatabase(args)]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -52,7 +52,7 @@ internal sealed class HubProcess : IAsyncDisposable
     public static async Task<HubProcess> StartAsync(string dataDirectory, int port, params string[] settings)
     {
         var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet", [Executable, "serve", "--urls", url, "--data-dir", dataDirectory, .. settings])
+        var start = new ProcessStartInfo("dotnet", [Executable, .. TestPostgres.WithDatabase(["serve", "--urls", url, "--data-dir", dataDirectory, .. settings])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 
@@ -111,11 +112,7 @@ public class ListenersApiTests
         await ExpectAsync(await client.DeleteAsync($"{Url}/{listener}"), HttpStatusCode.OK);
 
         await ErrorAsync(await client.GetAsync($"{Url}/{listener}/subscriptions"), HttpStatusCode.NotFound);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(hub.DataDirectory, "switchboard.db")}");
-        await db.OpenAsync();
-        await using var count = db.CreateCommand();
-        count.CommandText = "SELECT (SELECT COUNT(*) FROM subscriptions) + (SELECT COUNT(*) FROM filters)";
-        Assert.Equal(0L, await count.ExecuteScalarAsync());
+        await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
+        Assert.Equal(0L, await HubConnection.Int64Async(db.Command("SELECT (SELECT COUNT(*) FROM subscriptions) + (SELECT COUNT(*) FROM filters)"), CancellationToken.None));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Storage;
 using static Switchboard.Tests.Api;
 
@@ -53,7 +54,7 @@ public class ListingPerformanceTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{AccountBase}/listeners/{Listeners + 1}")).StatusCode);
     }
 
-    [Theory]
+    [SqliteTheory]
     [InlineData("SELECT id FROM listeners WHERE voip_id = 1 ORDER BY id DESC LIMIT 25")]
     [InlineData("SELECT COUNT(*) FROM listeners WHERE voip_id = 1")]
     [InlineData("SELECT id FROM listeners WHERE voip_id = 1 AND extension_id = 2 ORDER BY id DESC LIMIT 25")]
@@ -82,21 +83,16 @@ public class ListingPerformanceTests
 
     private static async Task InsertListenersAsync(TestHub hub, long callbackId, long voipId = 1000002)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(hub.DataDirectory, SqliteHubDatabase.FileName)}");
-        await connection.OpenAsync();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO listeners (voip_id, extension_id, version, callback_id, created_at) VALUES (@v, @e, '2.0.0', @c, 1700000000)";
-        var extension = command.Parameters.Add("@e", SqliteType.Integer);
-        command.Parameters.AddWithValue("@v", voipId);
-        command.Parameters.AddWithValue("@c", callbackId);
+        await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
+        await db.BeginAsync(CancellationToken.None);
+        await using var command = db.Command("INSERT INTO listeners (voip_id, extension_id, version, callback_id, created_at) VALUES (@v, @e, '2.0.0', @c, 1700000000)")
+            .With("@v", voipId).With("@e", 0L).With("@c", callbackId);
         for (var i = 0; i < Listeners; i++)
         {
-            extension.Value = ExtensionOf(i) is { } e ? e : DBNull.Value;
+            command.Parameters[1].Value = ExtensionOf(i) is { } e ? e : DBNull.Value;
             await command.ExecuteNonQueryAsync();
         }
-        await transaction.CommitAsync();
+        await db.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>The steps SQLite's EXPLAIN QUERY PLAN gives for <paramref name="sql"/> on the hub's database.</summary>

@@ -27,7 +27,7 @@ internal static class Outbox
     {
         await using var db = await hub.Services.GetRequiredService<HubDatabase>().ConnectAsync(CancellationToken.None);
         return await HubConnection.ListAsync(
-            db.Command($"SELECT listener_id, activity_id, callback_id, url, status_code, error FROM ({AllAttempts}) ORDER BY at, kind, id"),
+            db.Command($"SELECT listener_id, activity_id, callback_id, url, status_code, error FROM ({AllAttempts}) logged ORDER BY at, kind, id"),
             r => new LoggedAttempt(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetNullableString(3), r.IsDBNull(4) ? null : r.GetInt32(4), r.GetNullableString(5)),
             CancellationToken.None);
     }

@@ -38,7 +38,9 @@ internal sealed class TestHub : IAsyncDisposable
     public static async Task<TestHub> StartAsync(string? dataDirectory = null, params string[] settings)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", .. settings]));
+        // On PostgreSQL each data directory stands for a database of its own, so a hub started again on it finds its data.
+        var postgres = TestPostgres.DatabaseFor(dataDirectory);
+        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", .. settings], postgres));
         var console = new StringWriter();
         var url = await Hub.StartAsync(app, console, CancellationToken.None);
         return new TestHub(app, dataDirectory, url, console.ToString());

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
+using Switchboard.Storage;
 
 namespace Switchboard.Cli;
 
@@ -14,17 +15,17 @@ internal static class ServeCommand
             Description = "Where to listen (semicolon-separated URLs).",
             DefaultValueFactory = _ => HubSettings.DefaultUrls,
         };
-        var dataDir = DataDirOption.Create();
-        var command = new Command("serve", "Run the hub on embedded SQLite. Any setting can be given as --Section:Key=value, as the environment variable SWITCHBOARD_Section__Key, or in appsettings.json (e.g. --Api:MaxBodyBytes=131072).")
+        var storage = new StorageOption();
+        var command = new Command("serve", "Run the hub: on embedded SQLite, or with --postgres as one node of many on PostgreSQL. Any setting can be given as --Section:Key=value, as the environment variable SWITCHBOARD_Section__Key, or in appsettings.json (e.g. --Api:MaxBodyBytes=131072).")
         {
             urls,
-            dataDir,
         };
+        storage.AddTo(command);
         // --Section:Key=value settings are not options of this command: they go to configuration.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var settings = new HubSettings(parseResult.GetValue(urls)!, parseResult.GetValue(dataDir)!, parseResult.UnmatchedTokens);
+            var settings = new HubSettings(parseResult.GetValue(urls)!, parseResult.GetValue(storage.DataDir)!, parseResult.UnmatchedTokens, parseResult.GetValue(storage.Postgres));
             var error = parseResult.InvocationConfiguration.Error;
             var unknown = settings.ConfigurationArgs.Where(a => !a.StartsWith("--", StringComparison.Ordinal) || !a.Contains(':', StringComparison.Ordinal)).ToList();
             if (unknown.Count > 0)
@@ -44,6 +45,16 @@ internal static class ServeCommand
             {
                 await error.WriteLineAsync($"switchboard serve: invalid setting: {string.Join("; ", e.Failures)}");
                 return 2;
+            }
+            catch (StorageSettingException e)
+            {
+                await error.WriteLineAsync($"switchboard serve: {e.Message}");
+                return 2;
+            }
+            catch (System.Data.Common.DbException e) when (app is null || !app.Lifetime.ApplicationStarted.IsCancellationRequested)
+            {
+                await error.WriteLineAsync($"switchboard serve: cannot use the database: {e.Message}");
+                return 1;
             }
             catch (IOException e)
             {

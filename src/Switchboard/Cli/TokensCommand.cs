@@ -15,10 +15,13 @@ internal static class TokensCommand
         return command;
     }
 
-    private static async Task<TokenStore> OpenAsync(string dataDir, CancellationToken cancellationToken)
+    private static async Task<TokenStore> OpenAsync(StorageOption storage, ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var database = new SqliteHubDatabase(dataDir);
-        await database.MigrateAsync(cancellationToken);
+        var database = storage.Open(parseResult);
+        await using (await database.StartUpAsync(cancellationToken))
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
         return new TokenStore(database, TimeProvider.System);
     }
 
@@ -27,11 +30,12 @@ internal static class TokensCommand
         var isOperator = new Option<bool>("--operator") { Description = "A token for every account and the ingest API." };
         var account = new Option<long?>("--account") { Description = "A token for this account (voip_id)." };
         var extension = new Option<long?>("--extension") { Description = "With --account: a token for this extension only." };
-        var dataDir = DataDirOption.Create();
+        var storage = new StorageOption();
         var command = new Command("create", "Create a token and print it (only the token, on stdout). It is shown only this once.")
         {
-            isOperator, account, extension, dataDir,
+            isOperator, account, extension,
         };
+        storage.AddTo(command);
         command.Validators.Add(result =>
         {
             var op = result.GetValue(isOperator);
@@ -51,7 +55,7 @@ internal static class TokensCommand
         });
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var store = await OpenAsync(parseResult.GetValue(dataDir)!, cancellationToken);
+            var store = await OpenAsync(storage, parseResult, cancellationToken);
             var voipId = parseResult.GetValue(account);
             var extensionId = parseResult.GetValue(extension);
             var scope = parseResult.GetValue(isOperator) ? TokenScope.Operator : extensionId is null ? TokenScope.Account : TokenScope.Extension;
@@ -64,11 +68,12 @@ internal static class TokensCommand
 
     private static Command ListCommand()
     {
-        var dataDir = DataDirOption.Create();
-        var command = new Command("list", "List tokens: id, scope, created, revoked. Tokens themselves are never shown again.") { dataDir };
+        var storage = new StorageOption();
+        var command = new Command("list", "List tokens: id, scope, created, revoked. Tokens themselves are never shown again.");
+        storage.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var store = await OpenAsync(parseResult.GetValue(dataDir)!, cancellationToken);
+            var store = await OpenAsync(storage, parseResult, cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             var tokens = await store.ListAsync(cancellationToken);
             if (tokens.Count == 0)
@@ -89,11 +94,12 @@ internal static class TokensCommand
     private static Command RevokeCommand()
     {
         var id = new Argument<long>("id") { Description = "The token's id, as tokens list shows it." };
-        var dataDir = DataDirOption.Create();
-        var command = new Command("revoke", "Revoke a token: it stops working at once.") { id, dataDir };
+        var storage = new StorageOption();
+        var command = new Command("revoke", "Revoke a token: it stops working at once.") { id };
+        storage.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var store = await OpenAsync(parseResult.GetValue(dataDir)!, cancellationToken);
+            var store = await OpenAsync(storage, parseResult, cancellationToken);
             var tokenId = parseResult.GetValue(id);
             if (await store.RevokeAsync(tokenId, cancellationToken))
             {

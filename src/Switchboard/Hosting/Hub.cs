@@ -27,7 +27,9 @@ internal static partial class Hub
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<HubDatabase>(new SqliteHubDatabase(settings.DataDirectory));
+        // Made by the container, so that it is disposed with the hub (PostgreSQL: its connections closed).
+        var postgres = settings.Postgres ?? builder.Configuration["Storage:Postgres"];
+        builder.Services.AddSingleton(_ => HubDatabase.For(settings.DataDirectory, postgres));
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<RequestLimiter>();
         builder.Services.AddSingleton<CallbackHttp>();
@@ -89,17 +91,20 @@ internal static partial class Hub
     public static async Task<string> StartAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken)
     {
         var database = app.Services.GetRequiredService<HubDatabase>();
-        await database.MigrateAsync(cancellationToken);
+        await using (await database.StartUpAsync(cancellationToken))
+        {
+            await database.MigrateAsync(cancellationToken);
+            var tokens = app.Services.GetRequiredService<TokenStore>();
+            if (!await tokens.AnyAsync(cancellationToken))
+            {
+                var (_, token) = await tokens.CreateAsync(TokenScope.Operator, null, null, cancellationToken);
+                await console.WriteLineAsync($"First start: created an operator token. It is shown only this once; keep it:\n\n    {token}\n");
+            }
+            await app.Services.GetRequiredService<EventUuids>().LoadAsync(database, cancellationToken);
+        }
         await app.Services.GetRequiredService<ListenerIndex>().LoadAllAsync(cancellationToken);
-        await app.Services.GetRequiredService<EventUuids>().LoadAsync(database, cancellationToken);
         // Before the hub takes requests: what ingest hands over from now on is never also read back.
         await app.Services.GetRequiredService<OutboxQueue>().RecoverAsync(cancellationToken);
-        var tokens = app.Services.GetRequiredService<TokenStore>();
-        if (!await tokens.AnyAsync(cancellationToken))
-        {
-            var (_, token) = await tokens.CreateAsync(TokenScope.Operator, null, null, cancellationToken);
-            await console.WriteLineAsync($"First start: created an operator token. It is shown only this once; keep it:\n\n    {token}\n");
-        }
         await app.StartAsync(cancellationToken);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         LogListening(app.Logger, url, database.Description, url + ApiDocs.PagePath);

@@ -8,10 +8,24 @@ namespace Switchboard.Storage;
 /// else — schema, migrations, queries — is portable SQL shared by every backend. SQLite is the
 /// embedded default; a PostgreSQL backend fills the same seam for multi-node deployments.
 /// </summary>
-internal abstract class HubDatabase
+internal abstract class HubDatabase : IAsyncDisposable
 {
     /// <summary>Where the data lives, for logs (a file path or a server, never a password).</summary>
     public abstract string Description { get; }
+
+    /// <summary>Which SQL dialect: a migration <c>NNNN_name.{Dialect}.sql</c> replaces <c>NNNN_name.sql</c> for it.</summary>
+    public virtual string Dialect => "sqlite";
+
+    /// <summary>PostgreSQL when a connection string is given (scaling.md), else SQLite in <paramref name="dataDirectory"/>.</summary>
+    public static HubDatabase For(string dataDirectory, string? postgres) =>
+        string.IsNullOrWhiteSpace(postgres) ? new SqliteHubDatabase(dataDirectory) : new PostgresHubDatabase(postgres);
+
+    /// <summary>
+    /// Held while a process starts (migrations, the first operator token), so that of several
+    /// nodes starting together on one database only one does each. One process per SQLite file.
+    /// </summary>
+    public virtual Task<IAsyncDisposable> StartUpAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NothingHeld.Instance);
 
     // The background batch writers' turn for the write lock (WriterTurnAsync).
     private readonly SemaphoreSlim _writerTurn = new(1, 1);
@@ -107,18 +121,36 @@ internal abstract class HubDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The embedded Storage/Migrations/NNNN_name.sql files, by version.</summary>
-    private static IEnumerable<(int Version, string Sql)> Migrations()
+    /// <summary>The embedded Storage/Migrations/NNNN_name.sql files, by version, each replaced by its NNNN_name.{Dialect}.sql where there is one.</summary>
+    private IEnumerable<(int Version, string Sql)> Migrations()
     {
         var assembly = Assembly.GetExecutingAssembly();
         return assembly.GetManifestResourceNames()
             .Where(n => n.Contains(".Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n =>
             {
-                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return (int.Parse(file.AsSpan(0, file.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture), reader.ReadToEnd());
+                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..^".sql".Length];
+                var dot = file.IndexOf('.', StringComparison.Ordinal);
+                return (Name: n, Version: int.Parse(file.AsSpan(0, file.IndexOf('_', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture), Dialect: dot < 0 ? null : file[(dot + 1)..]);
             })
-            .OrderBy(m => m.Item1);
+            .Where(m => m.Dialect is null || m.Dialect == Dialect)
+            .GroupBy(m => m.Version)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var chosen = g.OrderBy(m => m.Dialect is null).First();
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(chosen.Name)!);
+                return (g.Key, reader.ReadToEnd());
+            });
+    }
+
+    /// <summary>Closes what the backend keeps open between uses (PostgreSQL: its pool of connections).</summary>
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed class NothingHeld : IAsyncDisposable
+    {
+        public static readonly NothingHeld Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,0 +1,28 @@
+namespace Switchboard.Tests;
+
+/// <summary>
+/// A test of what only the SQLite backend has (its query plans, its file, its write lock, its
+/// upgrade from before PostgreSQL was a backend): skipped when the tests run on PostgreSQL.
+/// </summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (TestPostgres.Enabled)
+        {
+            Skip = "SQLite only";
+        }
+    }
+}
+
+/// <inheritdoc cref="SqliteFactAttribute"/>
+public sealed class SqliteTheoryAttribute : TheoryAttribute
+{
+    public SqliteTheoryAttribute()
+    {
+        if (TestPostgres.Enabled)
+        {
+            Skip = "SQLite only";
+        }
+    }
+}
