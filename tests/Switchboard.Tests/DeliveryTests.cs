@@ -335,7 +335,7 @@ public class DeliveryTests
             var callback = await CallbackTable.InsertAsync(db, new Callback(0, 1000002, null, null, "inside", null, true, "HTTP", config), CancellationToken.None);
             await CreateListenerAsync(account, callback.Id);
         }
-        await hub.Services.GetRequiredService<ListenerIndex>().ReloadAsync(1000002, CancellationToken.None);
+        await hub.Services.GetRequiredService<ListenerIndex>().ChangedAsync(1000002, CancellationToken.None);
 
         await IngestAsync(producer, ActivityOf(Call));
         await WaitForStatusAsync(hub, "failed", 1);

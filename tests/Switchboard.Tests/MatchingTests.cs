@@ -188,7 +188,7 @@ public class MatchingTests
             await HubConnection.ExecuteAsync(db.Command("""UPDATE subscriptions SET tags = '["call","retired-tag"]' WHERE listener_id = @id""")
                 .With("@id", item.GetProperty("id").GetInt64()), CancellationToken.None);
         }
-        await hub.Services.GetRequiredService<ListenerIndex>().ReloadAsync(1000002, CancellationToken.None);
+        await hub.Services.GetRequiredService<ListenerIndex>().ChangedAsync(1000002, CancellationToken.None);
 
         await IngestAsync(producer, ActivityOf(NewLeg));
         await marker.WaitForEventsAsync(1);

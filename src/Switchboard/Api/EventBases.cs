@@ -58,7 +58,7 @@ internal static class EventBases
         {
             // api.md, Listeners: a change holds for the next activity ingested after the answer,
             // so the account's matching index is rebuilt before the answer goes out.
-            await context.RequestServices.GetRequiredService<ListenerIndex>().ReloadAsync(voipId, CancellationToken.None);
+            await context.RequestServices.GetRequiredService<ListenerIndex>().ChangedAsync(voipId, CancellationToken.None);
         }
         return result;
     }

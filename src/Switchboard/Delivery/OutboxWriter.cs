@@ -150,7 +150,7 @@ internal sealed partial class OutboxWriter(
             outcomes.Clear();
             foreach (var voipId in done.Disabled)
             {
-                await index.ReloadAsync(voipId, CancellationToken.None);
+                await index.ChangedAsync(voipId, CancellationToken.None);
             }
             return true;
         }

@@ -44,6 +44,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<ApiErrorReporter>();
         AddWorker<OutboxWriter>(builder.Services);
         builder.Services.AddHostedService<RetentionWorker>();
+        builder.Services.AddHostedService<ConfigRefreshWorker>();
         AddWorker<DeliveryWorker>(builder.Services);
         builder.AddEmailAndApplications();
 
@@ -53,6 +54,7 @@ internal static partial class Hub
             .Validate(o => Durations.TryParse(o.DeactivateAfter, out _), "Delivery:DeactivateAfter must be a duration such as 24h or 30m")
             .ValidateOnStart();
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
         {

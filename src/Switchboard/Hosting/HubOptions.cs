@@ -94,3 +94,13 @@ internal sealed class StorageOptions
     [Range(1, 86_400)]
     public int RetentionSweepSeconds { get; set; } = 600;
 }
+
+/// <summary>Many nodes on one PostgreSQL database (section <c>Cluster</c>; scaling.md).</summary>
+internal sealed class ClusterOptions
+{
+    public const string Section = "Cluster";
+
+    /// <summary>How often a node reads which accounts other nodes changed, for delivery to follow (matching checks at ingest anyway).</summary>
+    [Range(50, 60_000)]
+    public int ConfigRefreshMs { get; set; } = 1000;
+}

@@ -122,6 +122,8 @@ internal static class IngestRoutes
         }
 
         var nowSeconds = nowNs / 1_000_000_000;
+        // scaling.md: not matched against a configuration older than another node has acknowledged.
+        await index.CatchUpAsync([.. activities.Select(a => a.VoipId).Distinct()], context.RequestAborted);
         foreach (var activity in activities)
         {
             activity.Targets = index.TargetsOf(activity, nowSeconds);

@@ -10,10 +10,13 @@ namespace Switchboard.Matching;
 /// Built from storage at start-up; an account is reloaded the moment the API changes anything
 /// of it, before the change is acknowledged, so the next activity already sees it (api.md,
 /// Listeners). Each account is an immutable snapshot replaced whole: readers never lock.
+/// Where nodes share the database (scaling.md), each account's configuration version says
+/// whether another node changed it since: <see cref="CatchUpAsync"/> before matching.
 /// </summary>
 internal sealed class ListenerIndex(HubDatabase database)
 {
     private readonly ConcurrentDictionary<long, AccountListeners> _accounts = new();
+    private readonly ConcurrentDictionary<long, long> _versions = new();
     private readonly SemaphoreSlim _reloading = new(1, 1);
 
     public int AccountCount => _accounts.Count;
@@ -21,8 +24,42 @@ internal sealed class ListenerIndex(HubDatabase database)
     /// <summary>Loads every account (start-up).</summary>
     public Task LoadAllAsync(CancellationToken cancellationToken) => LoadAsync(null, cancellationToken);
 
-    /// <summary>Reloads one account from storage, after a change to any of its resources.</summary>
-    public Task ReloadAsync(long voipId, CancellationToken cancellationToken) => LoadAsync(voipId, cancellationToken);
+    /// <summary>
+    /// After a change to any of the account's resources, before it is acknowledged: counts its
+    /// configuration version up, for the other nodes, and reloads it here.
+    /// </summary>
+    public async Task ChangedAsync(long voipId, CancellationToken cancellationToken)
+    {
+        await using (var db = await database.ConnectAsync(cancellationToken))
+        {
+            await AccountVersionTable.BumpAsync(db, voipId, cancellationToken);
+        }
+        await LoadAsync(voipId, cancellationToken);
+    }
+
+    /// <summary>
+    /// scaling.md: before matching activities of these accounts, reloads those another node has
+    /// changed since they were loaded here. One statement; nothing where no other node can write.
+    /// </summary>
+    public async Task CatchUpAsync(IReadOnlyCollection<long>? voipIds, CancellationToken cancellationToken)
+    {
+        if (!database.SharedByNodes || voipIds is { Count: 0 })
+        {
+            return;
+        }
+        List<(long VoipId, long Version)> versions;
+        await using (var db = await database.ConnectAsync(cancellationToken))
+        {
+            versions = await AccountVersionTable.OfAsync(db, voipIds, cancellationToken);
+        }
+        foreach (var (voipId, version) in versions)
+        {
+            if (_versions.GetValueOrDefault(voipId) < version)
+            {
+                await LoadAsync(voipId, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>Puts an account built elsewhere in place (benchmarks build millions of listeners without a database).</summary>
     public void Replace(AccountListeners account) => _accounts[account.VoipId] = account;
@@ -110,7 +147,13 @@ internal sealed class ListenerIndex(HubDatabase database)
         try
         {
             await using var db = await database.ConnectAsync(cancellationToken);
+            // Versions first: rows read after them are at least as new, so a version never claims more than was loaded.
+            var versions = await AccountVersionTable.OfAsync(db, voipId is { } one ? [one] : null, cancellationToken);
             var (listeners, subscriptions, filters, callbacks, schedules) = await AccountSnapshotTable.LoadAsync(db, voipId, cancellationToken);
+            foreach (var (id, version) in versions)
+            {
+                _versions[id] = version;
+            }
 
             var tagsOf = subscriptions.ToLookup(s => s.ListenerId, s => TagSet.Of(s.Tags));
             var filtersOf = filters.ToLookup(f => f.ListenerId, IndexedFilter.From);

@@ -13,6 +13,9 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// <summary>Where the data lives, for logs (a file path or a server, never a password).</summary>
     public abstract string Description { get; }
 
+    /// <summary>Whether other processes (nodes) may write the same data: then what one node holds in memory can be out of date.</summary>
+    public virtual bool SharedByNodes => false;
+
     /// <summary>Which SQL dialect: a migration <c>NNNN_name.{Dialect}.sql</c> replaces <c>NNNN_name.sql</c> for it.</summary>
     public virtual string Dialect => "sqlite";
 

@@ -26,3 +26,15 @@ public sealed class SqliteTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A test of several nodes on one database: skipped unless the tests run on PostgreSQL.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (!TestPostgres.Enabled)
+        {
+            Skip = "PostgreSQL only (SWITCHBOARD_TEST_STORAGE=postgres)";
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Headers;
+using static Switchboard.Tests.Api;
+using static Switchboard.Tests.Pipeline;
+
+namespace Switchboard.Tests;
+
+/// <summary>
+/// scaling.md: several <c>switchboard serve</c> processes on one PostgreSQL database. Run when the
+/// tests run on PostgreSQL (SWITCHBOARD_TEST_STORAGE=postgres).
+/// </summary>
+public class MultiNodeTests
+{
+    private const string Call = "inbound-call-to-device/1-1st-leg-new.json";
+
+    [PostgresFact]
+    public async Task A_change_acknowledged_by_one_node_holds_for_the_next_activity_any_node_acknowledges()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        // Refreshes in the background far apart, so only the check at ingest can make the test pass.
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Cluster:ConfigRefreshMs=60000"];
+        await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        await using var node3 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        await using var receiver = await Receiver.StartAsync();
+        using var account1 = Client(node1.Url, accountToken);
+        using var account2 = Client(node2.Url, accountToken);
+        using var producer2 = Client(node2.Url, operatorToken);
+        using var producer3 = Client(node3.Url, operatorToken);
+        // Each node has matched (and so indexed) the account before the change.
+        foreach (var producer in new[] { producer2, producer3 })
+        {
+            await IngestAsync(producer, ActivityOf(Call));
+        }
+
+        var listener = (await ListenAsync(account1, AccountBase, receiver.Url, [["call"]])).GetProperty("id").GetInt64();
+        await IngestAsync(producer2, ActivityOf(Call));
+        await receiver.WaitForEventsAsync(1, TimeSpan.FromSeconds(10));
+
+        await ExpectAsync(await account2.DeleteAsync($"{AccountBase}/listeners/{listener}"), HttpStatusCode.OK);
+        await IngestAsync(producer3, ActivityOf(Call));
+        await Task.Delay(1500);
+        Assert.Single(receiver.Events);
+    }
+
+    private static HttpClient Client(string url, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
