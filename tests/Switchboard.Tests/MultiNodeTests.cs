@@ -45,6 +45,36 @@ public class MultiNodeTests
         Assert.Single(receiver.Events);
     }
 
+    [PostgresFact]
+    public async Task One_idempotency_key_sent_to_two_nodes_at_the_same_moment_is_processed_once()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), "--Delivery:AllowPrivateNetworks=true");
+        await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), "--Delivery:AllowPrivateNetworks=true");
+        await using var receiver = await Receiver.StartAsync();
+        using var account = Client(node1.Url, accountToken);
+        using var producer1 = Client(node1.Url, operatorToken);
+        using var producer2 = Client(node2.Url, operatorToken);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]]);
+
+        const int Keys = 100;
+        var sent = Enumerable.Range(0, Keys).SelectMany(i =>
+        {
+            var activity = ActivityOf(Call);
+            activity["idempotency_key"] = $"platform:{i}";
+            return new[] { IngestAsync(producer1, activity), IngestAsync(producer2, activity) };
+        });
+        var answers = await Task.WhenAll(sent);
+
+        Assert.Equal(Keys, answers.Sum(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal(Keys, answers.Sum(a => a.GetProperty("duplicates").GetInt32()));
+        await receiver.WaitForEventsAsync(Keys, TimeSpan.FromSeconds(20));
+        await Task.Delay(1000);
+        Assert.Equal(Keys, receiver.Events.Count());
+    }
+
     private static HttpClient Client(string url, string token)
     {
         var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };

@@ -138,9 +138,18 @@ internal sealed partial class OutboxWriter(
             Turn done;
             // Relaxed when the turn holds outcomes only: one lost to a power cut means its event is
             // delivered again, which at-least-once delivery allows; an activity must be durable before its 202.
-            await using (var turn = await database.WriterTurnAsync(durable: group.Count > 0, cancellationToken))
+            for (var conflicts = 0; ; conflicts++)
             {
-                done = await WriteAsync(turn.Db, group, outcomes, cancellationToken);
+                try
+                {
+                    await using var turn = await database.WriterTurnAsync(durable: group.Count > 0, cancellationToken);
+                    done = await WriteAsync(turn.Db, group, outcomes, cancellationToken);
+                    break;
+                }
+                catch (System.Data.Common.DbException e) when (database.IsConflict(e) && conflicts < MaxConflictRetries)
+                {
+                    // Another node's turn got in the way (PostgreSQL: deadlock or serialization failure); nothing was written.
+                }
             }
             Apply(done, outcomes);
             for (var i = 0; i < group.Count; i++)
@@ -219,19 +228,31 @@ internal sealed partial class OutboxWriter(
         metrics.Ingested(done.Results.Sum(r => (long)r.Accepted), done.Stored.Sum(a => (long)a.Targets.Count));
     }
 
+    // A turn another node's transaction conflicted with is rolled back whole and written again, up to this often.
+    private const int MaxConflictRetries = 5;
+
     private async Task<Turn> WriteAsync(HubConnection db, List<Submission> group, List<Outcome> outcomes, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var done = new Turn(new (int, int)[group.Count]);
         await using var writes = await OutboxWrites.BeginAsync(db, now, cancellationToken);
-        var keysInTurn = new HashSet<(long, string)>();
+        // Keys are taken in one order on every node, so two turns taking the same keys wait for
+        // each other instead of deadlocking; the first activity with a key in the turn gets it.
+        var taken = new HashSet<(long, string)>();
+        foreach (var (voipId, key) in group.SelectMany(g => g.Activities).Where(a => a.IdempotencyKey is not null)
+            .Select(a => (a.VoipId, Key: a.IdempotencyKey!)).Distinct().Order())
+        {
+            if (await writes.TryTakeKeyAsync(voipId, key, cancellationToken))
+            {
+                taken.Add((voipId, key));
+            }
+        }
         for (var i = 0; i < group.Count; i++)
         {
             var (accepted, duplicates) = (0, 0);
             foreach (var activity in group[i].Activities)
             {
-                if (activity.IdempotencyKey is { } key
-                    && (!keysInTurn.Add((activity.VoipId, key)) || !await writes.TryTakeKeyAsync(activity.VoipId, key, cancellationToken)))
+                if (activity.IdempotencyKey is { } key && !taken.Remove((activity.VoipId, key)))
                 {
                     duplicates++;
                     continue;

@@ -150,10 +150,6 @@ internal sealed class ListenerIndex(HubDatabase database)
             // Versions first: rows read after them are at least as new, so a version never claims more than was loaded.
             var versions = await AccountVersionTable.OfAsync(db, voipId is { } one ? [one] : null, cancellationToken);
             var (listeners, subscriptions, filters, callbacks, schedules) = await AccountSnapshotTable.LoadAsync(db, voipId, cancellationToken);
-            foreach (var (id, version) in versions)
-            {
-                _versions[id] = version;
-            }
 
             var tagsOf = subscriptions.ToLookup(s => s.ListenerId, s => TagSet.Of(s.Tags));
             var filtersOf = filters.ToLookup(f => f.ListenerId, IndexedFilter.From);
@@ -187,6 +183,11 @@ internal sealed class ListenerIndex(HubDatabase database)
                 {
                     _accounts[id] = account;
                 }
+            }
+            // Only once the snapshot is in place: a version seen here means its rows are matched.
+            foreach (var (id, version) in versions)
+            {
+                _versions[id] = version;
             }
         }
         finally

@@ -16,6 +16,9 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// <summary>Whether other processes (nodes) may write the same data: then what one node holds in memory can be out of date.</summary>
     public virtual bool SharedByNodes => false;
 
+    /// <summary>True when <paramref name="exception"/> says another transaction conflicted with this one, which was rolled back and may simply be run again.</summary>
+    public virtual bool IsConflict(DbException exception) => false;
+
     /// <summary>Which SQL dialect: a migration <c>NNNN_name.{Dialect}.sql</c> replaces <c>NNNN_name.sql</c> for it.</summary>
     public virtual string Dialect => "sqlite";
 

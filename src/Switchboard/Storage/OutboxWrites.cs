@@ -19,8 +19,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
 
     private readonly HubConnection _db;
     private readonly long _now;
-    private readonly DbCommand _findKey;
-    private readonly DbCommand _saveKey;
+    private readonly DbCommand _takeKey;
     private readonly DbCommand _insertActivity;
     private readonly DbCommand _openActivity;
     private readonly DbCommand _closeActivity;
@@ -32,11 +31,13 @@ internal sealed class OutboxWrites : IAsyncDisposable
     {
         _db = db;
         _now = now;
-        _findKey = Prepare("SELECT created_at FROM idempotency_keys WHERE voip_id = @p0 AND idempotency_key = @p1", 2);
-        _saveKey = Prepare("""
+        // One statement, so that two nodes taking the same key at once cannot both have it: the
+        // second waits on the first's row and then changes nothing unless the key had expired.
+        _takeKey = Prepare("""
             INSERT INTO idempotency_keys (voip_id, idempotency_key, created_at) VALUES (@p0, @p1, @p2)
             ON CONFLICT (voip_id, idempotency_key) DO UPDATE SET created_at = excluded.created_at
-            """, 3);
+            WHERE idempotency_keys.created_at < @p3
+            """, 4);
         _insertActivity = Prepare("""
             INSERT INTO activities (voip_id, data_type, data_object_uuid, timestamp_ns, tags, data, created_at, targets)
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7) RETURNING id
@@ -73,13 +74,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
     /// </summary>
     public async Task<bool> TryTakeKeyAsync(long voipId, string key, CancellationToken cancellationToken)
     {
-        var createdAt = await Run(_findKey, voipId, key).ExecuteScalarAsync(cancellationToken);
-        if (createdAt is not null and not DBNull && Convert.ToInt64(createdAt, CultureInfo.InvariantCulture) >= _now - KeyLifetimeMs)
-        {
-            return false;
-        }
-        await Run(_saveKey, voipId, key, _now).ExecuteNonQueryAsync(cancellationToken);
-        return true;
+        return await Run(_takeKey, voipId, key, _now, _now - KeyLifetimeMs).ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>Stores the activity with its targets; one with targets is open until each of its events has an outcome.</summary>
@@ -140,7 +135,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _findKey, _saveKey, _insertActivity, _openActivity, _closeActivity, _upsertDelivery, _insertAttempt, _hasRow })
+        foreach (var command in new[] { _takeKey, _insertActivity, _openActivity, _closeActivity, _upsertDelivery, _insertAttempt, _hasRow })
         {
             await command.DisposeAsync();
         }
