@@ -207,11 +207,11 @@ public class OutboxTests
         StoredActivity committed;
         await using (var db = await database.ConnectAsync(CancellationToken.None))
         {
-            committed = Assert.Single(await OutboxReads.OpenPageAsync(db, 0, 10, CancellationToken.None)).Activity;
+            committed = Assert.Single(await OutboxReads.OpenPageAsync(db, hub.Services.GetRequiredService<HubNode>().Id, 0, 10, CancellationToken.None)).Activity;
         }
 
         // A queue as at start-up: ingest hands the activity over before recovery has run.
-        var queue = new OutboxQueue(database, hub.Services.GetRequiredService<EventUuids>(), TimeProvider.System, Options.Create(new DeliveryOptions()));
+        var queue = new OutboxQueue(database, hub.Services.GetRequiredService<HubNode>(), hub.Services.GetRequiredService<EventUuids>(), TimeProvider.System, Options.Create(new DeliveryOptions()));
         queue.Add([committed]);
         await queue.RecoverAsync(CancellationToken.None);
 

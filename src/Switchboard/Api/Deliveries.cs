@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Delivery;
+using Switchboard.Hosting;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
@@ -102,7 +103,7 @@ internal static class Deliveries
     }
 
     private static async Task<IResult> Redeliver(
-        long listener_id, string uuid, HttpContext context, HubDatabase database, EventUuids uuids, OutboxQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+        long listener_id, string uuid, HttpContext context, HubDatabase database, EventUuids uuids, OutboxQueue queue, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
@@ -114,7 +115,7 @@ internal static class Deliveries
         {
             return ApiResults.NotFound("Event");
         }
-        if (!await EventTable.RedeliverAsync(db, listener_id, found.Key.ActivityId, now, cancellationToken))
+        if (!await EventTable.RedeliverAsync(db, listener_id, found.Key.ActivityId, now, node.Id, cancellationToken))
         {
             return ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
         }

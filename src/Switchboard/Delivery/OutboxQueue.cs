@@ -12,10 +12,12 @@ namespace Switchboard.Delivery;
 /// <item>waiting: a key with a due time (a retry, a fallback, a breaker pause, a redelivery),
 /// read back from storage when due, so a long retry queue costs a few bytes per event;</item>
 /// <item>backlog: committed but not handed over (memory was full, or the process restarted),
-/// read back from open_activities in id order by a cursor.</item>
+/// read back from open_activities in id order by a cursor;</item>
+/// <item>taken over: open activities of a node that is gone (scaling.md), read back by id.</item>
 /// </list>
+/// Storage says which node holds what; this node's queue holds only its own.
 /// </summary>
-internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimeProvider clock, IOptions<DeliveryOptions> options)
+internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids uuids, TimeProvider clock, IOptions<DeliveryOptions> options)
 {
     private const int PageSize = 500;
     private const int FreshCapacity = 10_000;
@@ -29,6 +31,7 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
     private readonly Queue<OutboxEvent> _fresh = new();
     private readonly PriorityQueue<EventKey, long> _waiting = new();
     private readonly Queue<OutboxEvent> _ready = new();
+    private readonly Queue<long> _takenOver = new();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
 
@@ -51,7 +54,7 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
         List<(EventKey Key, long DueAt)> waiting;
         await using (var db = await database.ConnectAsync(cancellationToken))
         {
-            waiting = await OutboxReads.WaitingAsync(db, cancellationToken);
+            waiting = await OutboxReads.WaitingAsync(db, node.Id, cancellationToken);
         }
         lock (_gate)
         {
@@ -105,6 +108,33 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
         }
     }
 
+    /// <summary>
+    /// Work this node just took from one that is gone: waiting events, and open activities read
+    /// back by id — but for those the backlog's cursor has still to reach, which it reads anyway.
+    /// </summary>
+    public void TakeOver(IReadOnlyList<long> activityIds, IReadOnlyList<(EventKey Key, long DueAt)> waiting)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, due) in waiting)
+            {
+                _waiting.Enqueue(key, due);
+            }
+            foreach (var id in activityIds)
+            {
+                if (_backlog && id >= _backlogCursor)
+                {
+                    _backlogEnd = Math.Max(_backlogEnd, id);
+                }
+                else
+                {
+                    _takenOver.Enqueue(id);
+                }
+            }
+        }
+        Wake();
+    }
+
     /// <summary>Deliver this event again at <paramref name="dueAtMs"/> (UNIX ms); it is read back from storage then.</summary>
     public void Later(EventKey key, long dueAtMs)
     {
@@ -154,7 +184,7 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
                 Interlocked.Increment(ref _taken);
                 return ready;
             }
-            if (await LoadDueAsync(cancellationToken) || await LoadBacklogAsync(cancellationToken))
+            if (await LoadDueAsync(cancellationToken) || await LoadTakenOverAsync(cancellationToken) || await LoadBacklogAsync(cancellationToken))
             {
                 continue;
             }
@@ -231,6 +261,38 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
         return true;
     }
 
+    private async Task<bool> LoadTakenOverAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        lock (_gate)
+        {
+            while (ids.Count < PageSize && _takenOver.TryDequeue(out var id))
+            {
+                ids.Add(id);
+            }
+        }
+        if (ids.Count == 0)
+        {
+            return false;
+        }
+        List<(StoredActivity Activity, List<int> Rowless)> page;
+        await using (var db = await database.ConnectAsync(cancellationToken))
+        {
+            page = await OutboxReads.OpenByIdAsync(db, ids, cancellationToken);
+        }
+        lock (_gate)
+        {
+            foreach (var (activity, rowless) in page)
+            {
+                foreach (var slot in rowless)
+                {
+                    _ready.Enqueue(Event(activity, slot, null));
+                }
+            }
+        }
+        return true;
+    }
+
     private async Task<bool> LoadBacklogAsync(CancellationToken cancellationToken)
     {
         long cursor;
@@ -245,7 +307,7 @@ internal sealed class OutboxQueue(HubDatabase database, EventUuids uuids, TimePr
         List<(StoredActivity Activity, List<int> Rowless)> page;
         await using (var db = await database.ConnectAsync(cancellationToken))
         {
-            page = await OutboxReads.OpenPageAsync(db, cursor, PageSize, cancellationToken);
+            page = await OutboxReads.OpenPageAsync(db, node.Id, cursor, PageSize, cancellationToken);
         }
         lock (_gate)
         {

@@ -20,6 +20,7 @@ internal sealed class StorageBusyException() : Exception("Storage is behind; not
 /// </summary>
 internal sealed partial class OutboxWriter(
     HubDatabase database,
+    HubNode node,
     OutboxQueue queue,
     ListenerIndex index,
     DeliveryPolicy policy,
@@ -235,7 +236,7 @@ internal sealed partial class OutboxWriter(
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var done = new Turn(new (int, int)[group.Count]);
-        await using var writes = await OutboxWrites.BeginAsync(db, now, cancellationToken);
+        await using var writes = await OutboxWrites.BeginAsync(db, now, node.Id, cancellationToken);
         // Keys are taken in one order on every node, so two turns taking the same keys wait for
         // each other instead of deadlocking; the first activity with a key in the turn gets it.
         var taken = new HashSet<(long, string)>();

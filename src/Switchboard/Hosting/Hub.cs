@@ -36,12 +36,15 @@ internal static partial class Hub
         builder.Services.AddSingleton<CallbackVerifier>();
         builder.Services.AddSingleton<ListenerIndex>();
         builder.Services.AddSingleton<EventUuids>();
+        builder.Services.AddSingleton<HubNode>();
         builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddSingleton<DeliveryPolicy>();
         builder.Services.AddSingleton<HttpSender>();
         builder.Services.AddSingleton<DeliveryRandom>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<ApiErrorReporter>();
+        // First, so that it stops last: a node leaves only after its last outcomes are written.
+        AddWorker<NodeLease>(builder.Services);
         AddWorker<OutboxWriter>(builder.Services);
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddHostedService<ConfigRefreshWorker>();
@@ -106,6 +109,7 @@ internal static partial class Hub
         }
         await app.Services.GetRequiredService<ListenerIndex>().LoadAllAsync(cancellationToken);
         // Before the hub takes requests: what ingest hands over from now on is never also read back.
+        await app.Services.GetRequiredService<NodeLease>().JoinAsync(cancellationToken);
         await app.Services.GetRequiredService<OutboxQueue>().RecoverAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -100,6 +100,10 @@ internal sealed class ClusterOptions
 {
     public const string Section = "Cluster";
 
+    /// <summary>A node whose heartbeat is older than this is gone; the others take over its work.</summary>
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 15;
+
     /// <summary>How often a node reads which accounts other nodes changed, for delivery to follow (matching checks at ingest anyway).</summary>
     [Range(50, 60_000)]
     public int ConfigRefreshMs { get; set; } = 1000;

@@ -112,10 +112,10 @@ internal static class EventTable
     /// <summary>
     /// Queues a settled event again, in one transaction so that two requests cannot both queue
     /// it: pending, due now, with a fresh count of tries, back with the listener's own callback
-    /// (the fallback chain starts over); a successful last attempt moves to attempts, so the log
-    /// keeps it. False when the event is pending (with or without a row) or not there.
+    /// (the fallback chain starts over), held by the node that queued it; a successful last
+    /// attempt moves to attempts, so the log keeps it. False when the event is pending (with or without a row) or not there.
     /// </summary>
-    public static async Task<bool> RedeliverAsync(HubConnection db, long listenerId, long activityId, long nowMs, CancellationToken cancellationToken)
+    public static async Task<bool> RedeliverAsync(HubConnection db, long listenerId, long activityId, long nowMs, string nodeId, CancellationToken cancellationToken)
     {
         await db.BeginAsync(cancellationToken);
         await HubConnection.ExecuteAsync(
@@ -127,10 +127,10 @@ internal static class EventTable
             cancellationToken);
         var changed = await HubConnection.ExecuteAsync(
             db.Command("""
-                UPDATE deliveries SET status = 'pending', tries = 0, next_attempt_at = @now, status_reason = NULL, status_code = NULL, duration_ms = NULL, url = NULL,
+                UPDATE deliveries SET status = 'pending', tries = 0, next_attempt_at = @now, status_reason = NULL, status_code = NULL, duration_ms = NULL, url = NULL, node_id = @node,
                     callback_id = COALESCE((SELECT l.callback_id FROM listeners l WHERE l.id = deliveries.listener_id), callback_id)
                 WHERE listener_id = @listener_id AND activity_id = @activity_id AND status <> 'pending'
-                """).With("@listener_id", listenerId).With("@activity_id", activityId).With("@now", nowMs),
+                """).With("@listener_id", listenerId).With("@activity_id", activityId).With("@now", nowMs).With("@node", nodeId),
             cancellationToken);
         await db.CommitAsync(cancellationToken);
         return changed == 1;

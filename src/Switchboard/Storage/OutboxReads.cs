@@ -24,15 +24,24 @@ internal static class OutboxReads
         reader.GetInt64(first + 7), TargetsJson.Read(reader.GetString(first + 8)));
 
     /// <summary>
-    /// Open activities from <paramref name="fromActivityId"/> on, in id order, each with the slots
-    /// that have no deliveries row: the events that have had no outcome yet.
+    /// Open activities that node <paramref name="nodeId"/> holds, from <paramref name="fromActivityId"/>
+    /// on, in id order, each with the slots that have no deliveries row: the events that have had no outcome yet.
     /// </summary>
-    public static async Task<List<(StoredActivity Activity, List<int> Rowless)>> OpenPageAsync(HubConnection db, long fromActivityId, int limit, CancellationToken cancellationToken)
+    public static async Task<List<(StoredActivity Activity, List<int> Rowless)>> OpenPageAsync(HubConnection db, string nodeId, long fromActivityId, int limit, CancellationToken cancellationToken)
     {
         var activities = await HubConnection.ListAsync(
-            db.Command($"SELECT {ActivityColumns} FROM open_activities o JOIN activities a ON a.id = o.activity_id WHERE o.activity_id >= @from ORDER BY o.activity_id LIMIT @limit")
-                .With("@from", fromActivityId).With("@limit", limit),
+            db.Command($"SELECT {ActivityColumns} FROM open_activities o JOIN activities a ON a.id = o.activity_id WHERE o.node_id = @node AND o.activity_id >= @from ORDER BY o.activity_id LIMIT @limit")
+                .With("@node", nodeId).With("@from", fromActivityId).With("@limit", limit),
             r => ReadActivity(r), cancellationToken);
+        return await WithRowlessAsync(db, activities, cancellationToken);
+    }
+
+    /// <summary>These activities (taken over from a node that is gone), each with the slots that have no deliveries row.</summary>
+    public static async Task<List<(StoredActivity Activity, List<int> Rowless)>> OpenByIdAsync(HubConnection db, IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
+        await WithRowlessAsync(db, [.. (await ActivitiesAsync(db, ids, cancellationToken)).Values.OrderBy(a => a.Id)], cancellationToken);
+
+    private static async Task<List<(StoredActivity, List<int>)>> WithRowlessAsync(HubConnection db, List<StoredActivity> activities, CancellationToken cancellationToken)
+    {
         var page = new List<(StoredActivity, List<int>)>(activities.Count);
         await using var hasRow = db.Command("SELECT 1 FROM deliveries WHERE listener_id = @listener AND activity_id = @activity").With("@listener", 0L).With("@activity", 0L);
         foreach (var activity in activities)
@@ -52,16 +61,8 @@ internal static class OutboxReads
         return page;
     }
 
-    /// <summary>Every event waiting for another try (or queued again by a redelivery), with when it is due.</summary>
-    public static Task<List<(EventKey Key, long DueAt)>> WaitingAsync(HubConnection db, CancellationToken cancellationToken) =>
-        HubConnection.ListAsync(
-            db.Command("SELECT activity_id, slot, next_attempt_at FROM deliveries WHERE status = 'pending' AND next_attempt_at IS NOT NULL"),
-            r => (new EventKey(r.GetInt64(0), r.GetInt32(1)), r.GetInt64(2)), cancellationToken);
-
-    /// <summary>The events with these keys that are still pending, with their rows if they have one.</summary>
-    public static async Task<List<PendingEvent>> PendingAsync(HubConnection db, IReadOnlyList<EventKey> keys, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long, StoredActivity>> ActivitiesAsync(HubConnection db, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
-        var ids = keys.Select(k => k.ActivityId).Distinct().ToList();
         var sql = new StringBuilder($"SELECT {ActivityColumns} FROM activities a WHERE a.id IN (");
         for (var i = 0; i < ids.Count; i++)
         {
@@ -72,7 +73,19 @@ internal static class OutboxReads
         {
             command.With($"@p{i}", ids[i]);
         }
-        var activities = (await HubConnection.ListAsync(command, r => ReadActivity(r), cancellationToken)).ToDictionary(a => a.Id);
+        return (await HubConnection.ListAsync(command, r => ReadActivity(r), cancellationToken)).ToDictionary(a => a.Id);
+    }
+
+    /// <summary>Every event node <paramref name="nodeId"/> holds that waits for another try (or was queued again by a redelivery), with when it is due.</summary>
+    public static Task<List<(EventKey Key, long DueAt)>> WaitingAsync(HubConnection db, string nodeId, CancellationToken cancellationToken) =>
+        HubConnection.ListAsync(
+            db.Command("SELECT activity_id, slot, next_attempt_at FROM deliveries WHERE status = 'pending' AND next_attempt_at IS NOT NULL AND node_id = @node").With("@node", nodeId),
+            r => (new EventKey(r.GetInt64(0), r.GetInt32(1)), r.GetInt64(2)), cancellationToken);
+
+    /// <summary>The events with these keys that are still pending, with their rows if they have one.</summary>
+    public static async Task<List<PendingEvent>> PendingAsync(HubConnection db, IReadOnlyList<EventKey> keys, CancellationToken cancellationToken)
+    {
+        var activities = await ActivitiesAsync(db, [.. keys.Select(k => k.ActivityId).Distinct()], cancellationToken);
         var pending = new List<PendingEvent>(keys.Count);
         await using var state = db.Command("SELECT status, callback_id, attempts, tries, next_attempt_at, uuid FROM deliveries WHERE listener_id = @listener AND activity_id = @activity")
             .With("@listener", 0L).With("@activity", 0L);

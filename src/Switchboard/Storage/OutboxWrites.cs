@@ -19,6 +19,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
 
     private readonly HubConnection _db;
     private readonly long _now;
+    private readonly string _node;
     private readonly DbCommand _takeKey;
     private readonly DbCommand _insertActivity;
     private readonly DbCommand _openActivity;
@@ -27,10 +28,11 @@ internal sealed class OutboxWrites : IAsyncDisposable
     private readonly DbCommand _insertAttempt;
     private readonly DbCommand _hasRow;
 
-    private OutboxWrites(HubConnection db, long now)
+    private OutboxWrites(HubConnection db, long now, string node)
     {
         _db = db;
         _now = now;
+        _node = node;
         // One statement, so that two nodes taking the same key at once cannot both have it: the
         // second waits on the first's row and then changes nothing unless the key had expired.
         _takeKey = Prepare("""
@@ -42,16 +44,17 @@ internal sealed class OutboxWrites : IAsyncDisposable
             INSERT INTO activities (voip_id, data_type, data_object_uuid, timestamp_ns, tags, data, created_at, targets)
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7) RETURNING id
             """, 8);
-        _openActivity = Prepare("INSERT INTO open_activities (activity_id, voip_id) VALUES (@p0, @p1)", 2);
+        _openActivity = Prepare("INSERT INTO open_activities (activity_id, voip_id, node_id) VALUES (@p0, @p1, @p2)", 3);
         _closeActivity = Prepare("DELETE FROM open_activities WHERE activity_id = @p0", 1);
         _upsertDelivery = Prepare("""
-            INSERT INTO deliveries (listener_id, activity_id, slot, voip_id, callback_id, status, attempts, tries, last_attempt_at, next_attempt_at, status_reason, status_code, duration_ms, url)
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13)
+            INSERT INTO deliveries (listener_id, activity_id, slot, voip_id, callback_id, status, attempts, tries, last_attempt_at, next_attempt_at, status_reason, status_code, duration_ms, url, node_id)
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
             ON CONFLICT (listener_id, activity_id) DO UPDATE SET
                 callback_id = excluded.callback_id, status = excluded.status, attempts = excluded.attempts, tries = excluded.tries,
                 last_attempt_at = COALESCE(excluded.last_attempt_at, deliveries.last_attempt_at), next_attempt_at = excluded.next_attempt_at,
-                status_reason = excluded.status_reason, status_code = excluded.status_code, duration_ms = excluded.duration_ms, url = excluded.url
-            """, 14);
+                status_reason = excluded.status_reason, status_code = excluded.status_code, duration_ms = excluded.duration_ms, url = excluded.url,
+                node_id = excluded.node_id
+            """, 15);
         _insertAttempt = Prepare("""
             INSERT INTO attempts (listener_id, activity_id, voip_id, callback_id, at, url, status_code, duration_ms, error)
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)
@@ -59,11 +62,11 @@ internal sealed class OutboxWrites : IAsyncDisposable
         _hasRow = Prepare("SELECT 1 FROM deliveries WHERE listener_id = @p0 AND activity_id = @p1", 2);
     }
 
-    /// <summary>Begins the turn's transaction on the writer's connection.</summary>
-    public static async Task<OutboxWrites> BeginAsync(HubConnection db, long now, CancellationToken cancellationToken)
+    /// <summary>Begins the turn's transaction on the writer's connection; what it leaves to do later, node <paramref name="node"/> holds.</summary>
+    public static async Task<OutboxWrites> BeginAsync(HubConnection db, long now, string node, CancellationToken cancellationToken)
     {
         await db.BeginAsync(cancellationToken);
-        return new OutboxWrites(db, now);
+        return new OutboxWrites(db, now, node);
     }
 
     public HubConnection Db => _db;
@@ -86,7 +89,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
             Encoding.UTF8.GetString(activity.Data), _now, TargetsJson.Write(activity.Targets)).ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         if (activity.Targets.Count > 0)
         {
-            await Run(_openActivity, id, activity.VoipId).ExecuteNonQueryAsync(cancellationToken);
+            await Run(_openActivity, id, activity.VoipId, _node).ExecuteNonQueryAsync(cancellationToken);
         }
         return new StoredActivity(id, activity.VoipId, activity.DataType.Name(), activity.DataObjectUuid, activity.TimestampNs, activity.Tags, activity.Data, _now, activity.Targets);
     }
@@ -107,7 +110,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
         }
         await Run(_upsertDelivery, e.ListenerId, e.Key.ActivityId, e.Key.Slot, e.VoipId, e.CallbackId, outcome.Status, e.Attempts, e.Tries,
             attempt?.At, outcome.Status == EventStatus.Pending ? outcome.NextAttemptAt : null, outcome.Note,
-            success ? attempt!.StatusCode : null, success ? attempt!.DurationMs : null, success ? attempt!.Url : null).ExecuteNonQueryAsync(cancellationToken);
+            success ? attempt!.StatusCode : null, success ? attempt!.DurationMs : null, success ? attempt!.Url : null, _node).ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>How many events of the activity have no deliveries row yet (what it takes to know when it is no longer open).</summary>
