@@ -113,6 +113,149 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// scaling.md: three nodes on one PostgreSQL database, ingest spread over them, one killed with
+    /// SIGKILL under load. The other two take over what it held once its lease (3 s here) runs out,
+    /// and every event of every acknowledged activity arrives; the duplicates are counted.
+    /// </summary>
+    [PostgresFact]
+    [Trait("Category", "Slow")]
+    public async Task Every_event_arrives_when_one_of_three_nodes_is_killed_under_load()
+    {
+        const int LeaseSeconds = 3;
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", $"--Cluster:LeaseSeconds={LeaseSeconds}"];
+        await using var receiver = await Receiver.StartAsync();
+        // Slow answers, so that each node holds events in flight and queued when one is killed.
+        receiver.Delay = TimeSpan.FromMilliseconds(200);
+        var nodes = new List<HubProcess>();
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                nodes.Add(await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings));
+            }
+            using var account = Client(nodes[0].Url, accountToken);
+            var listenerIds = new List<long>();
+            for (var i = 0; i < Listeners; i++)
+            {
+                listenerIds.Add((await ListenAsync(account, AccountBase, receiver.Url, [["call"]])).GetProperty("id").GetInt64());
+            }
+            var producers = nodes.Select(n => Client(n.Url, operatorToken)).ToList();
+            var acknowledged = new ConcurrentDictionary<string, bool>();
+            var killed = false;
+            var ingest = producers.Select((producer, task) => Task.Run(() => IngestUntilAsync(producer, task, acknowledged, () => Volatile.Read(ref killed), stop.Token))).ToArray();
+
+            var events = new ReceivedEvents();
+            var load = Stopwatch.StartNew();
+            await UntilAsync(() =>
+            {
+                events.Take(receiver);
+                return load.Elapsed >= TimeSpan.FromSeconds(1.5) && acknowledged.Count >= 300 && events.Missing(acknowledged.Keys, listenerIds).Count >= 50;
+            }, "1.5 s of load, 300 acknowledged activities and 50 of their events not yet received");
+            await nodes[1].KillAsync();
+            Volatile.Write(ref killed, true);
+            var sinceKill = Stopwatch.StartNew();
+            events.Take(receiver);
+            var undeliveredAtKill = events.Missing(acknowledged.Keys, listenerIds).Count;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await stop.CancelAsync();
+            await Task.WhenAll(ingest);
+
+            var expected = acknowledged.Keys.ToList();
+            List<(string Activity, long Listener)> missing;
+            do
+            {
+                await Task.Delay(100);
+                events.Take(receiver);
+                missing = events.Missing(expected, listenerIds);
+            }
+            while (missing.Count > 0 && sinceKill.Elapsed < TimeSpan.FromSeconds(60));
+            log.WriteLine($"{expected.Count} activities acknowledged, {undeliveredAtKill} events outstanding at the kill; all but {missing.Count} arrived " +
+                $"{sinceKill.Elapsed.TotalSeconds:F1} s after it (lease {LeaseSeconds} s); {events.Count} received, {events.Count - events.Distinct} of them duplicates");
+
+            Assert.True(undeliveredAtKill > 0, "Every event had arrived before the kill; the test did not catch deliveries in flight.");
+            Assert.True(nodes[0].Output.Contains("Took over", StringComparison.Ordinal) || nodes[2].Output.Contains("Took over", StringComparison.Ordinal),
+                "No node took over the killed node's work.");
+            Assert.True(missing.Count == 0,
+                $"{missing.Count} of {expected.Count * Listeners} events of acknowledged activities never arrived, e.g. " +
+                string.Join(", ", missing.Take(10).Select(m => $"activity {m.Activity} for listener {m.Listener}")) + $"\nnode 1:\n{nodes[0].Output}\nnode 3:\n{nodes[2].Output}");
+            Assert.Empty(events.RedeliveredUnderANewUuid());
+            foreach (var producer in producers)
+            {
+                producer.Dispose();
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>scaling.md: while every node is alive, each event is attempted by one node at a time, so none arrives twice.</summary>
+    [PostgresFact]
+    public async Task With_no_node_dying_no_event_arrives_twice()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        await using var receiver = await Receiver.StartAsync();
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Delivery:RetrySchedule=200ms,200ms,200ms,200ms", "--Cluster:LeaseSeconds=3"];
+        await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        using var account = Client(node1.Url, accountToken);
+        var listenerIds = new List<long>();
+        for (var i = 0; i < Listeners; i++)
+        {
+            listenerIds.Add((await ListenAsync(account, AccountBase, receiver.Url, [["call"]])).GetProperty("id").GetInt64());
+        }
+        // Every third request fails, so there are retries to share out as well; a 2xx is a delivery.
+        var requests = 0;
+        var delivered = new ConcurrentQueue<string>();
+        receiver.Answer = request =>
+        {
+            if (Interlocked.Increment(ref requests) % 3 == 0)
+            {
+                return (503, null);
+            }
+            delivered.Enqueue(request.Headers["webhook-id"]);
+            return (200, null);
+        };
+        using var producer1 = Client(node1.Url, operatorToken);
+        using var producer2 = Client(node2.Url, operatorToken);
+        var acknowledged = new ConcurrentDictionary<string, bool>();
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            await Task.WhenAll(IngestUntilAsync(producer1, 1, acknowledged, () => false, stop.Token), IngestUntilAsync(producer2, 2, acknowledged, () => false, stop.Token));
+        }
+        // A third node joins while the others hold work: it must not take any of it.
+        await using var node3 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+
+        var events = new ReceivedEvents();
+        var deadline = Stopwatch.StartNew();
+        List<(string Activity, long Listener)> missing;
+        do
+        {
+            await Task.Delay(100);
+            events.Take(receiver);
+            missing = events.Missing(acknowledged.Keys, listenerIds);
+        }
+        while (missing.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30));
+        log.WriteLine($"{acknowledged.Count} activities acknowledged; {missing.Count} events missing {deadline.Elapsed.TotalSeconds:F1} s after ingest; {delivered.Count} deliveries in {requests} requests");
+        await Task.Delay(1000);
+        events.Take(receiver);
+        Assert.Empty(missing);
+        Assert.True(acknowledged.Count > 50, $"only {acknowledged.Count} activities were acknowledged");
+        Assert.Equal(delivered.Count, delivered.Distinct().Count());
+    }
+
     private static async Task UntilAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
