@@ -43,6 +43,14 @@ public class MultiNodeTests
         await IngestAsync(producer3, ActivityOf(Call));
         await Task.Delay(1500);
         Assert.Single(receiver.Events);
+
+        // /readyz names the node that answered and, for an operator, every node on the database.
+        var ready = await ExpectAsync(await producer3.GetAsync("/readyz"), HttpStatusCode.OK);
+        var nodes = ready.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ToList();
+        Assert.Equal(3, nodes.Count);
+        Assert.Contains(ready.GetProperty("node").GetString(), nodes);
+        using var anonymous = new HttpClient { BaseAddress = new Uri(node3.Url) };
+        Assert.False((await ExpectAsync(await anonymous.GetAsync("/readyz"), HttpStatusCode.OK)).TryGetProperty("nodes", out _));
     }
 
     [PostgresFact]

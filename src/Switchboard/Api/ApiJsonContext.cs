@@ -9,6 +9,7 @@ namespace Switchboard.Api;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ApiErrorEnvelope))]
 [JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(Profile))]
 [JsonSerializable(typeof(Page<Profile>))]
 [JsonSerializable(typeof(ProfileRequest))]
