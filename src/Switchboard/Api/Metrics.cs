@@ -24,7 +24,7 @@ internal static class Metrics
             .WithSummary("Counters and gauges in the Prometheus text format (operator token, or loopback without a token)");
     }
 
-    private static async Task<IResult> Get(HttpContext context, HubMetrics metrics, OutboxQueue queue, OutboxWriter writer, ListenerIndex index)
+    private static async Task<IResult> Get(HttpContext context, HubMetrics metrics, OutboxQueue queue, OutboxWriter writer, ListenerIndex index, HubDatabase database)
     {
         if (context.Request.Headers.Authorization.Count > 0)
         {
@@ -43,7 +43,7 @@ internal static class Metrics
         {
             return ApiResults.Error(StatusCodes.Status401Unauthorized, "Metrics take an operator token, except from the hub's own machine.");
         }
-        return TypedResults.Text(Render(metrics, queue, writer, index), ContentType);
+        return TypedResults.Text(Render(metrics, queue, writer, index, database), ContentType);
     }
 
     /// <summary>The kernel's high-water mark of resident memory (VmHWM) where there is one, else the runtime's peak working set.</summary>
@@ -72,7 +72,7 @@ internal static class Metrics
     private static bool IsLoopback(IPAddress? address) =>
         address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
-    private static string Render(HubMetrics metrics, OutboxQueue queue, OutboxWriter writer, ListenerIndex index)
+    private static string Render(HubMetrics metrics, OutboxQueue queue, OutboxWriter writer, ListenerIndex index, HubDatabase database)
     {
         var text = new StringBuilder(2048);
         void Family(string name, string type, string help)
@@ -109,6 +109,11 @@ internal static class Metrics
         Sample("switchboard_process_allocated_bytes_total", GC.GetTotalAllocatedBytes());
         Family("switchboard_process_peak_rss_bytes", "gauge", "The most memory the hub process has had resident.");
         Sample("switchboard_process_peak_rss_bytes", PeakRssBytes());
+        if (database.RoundTrips is { } roundTrips)
+        {
+            Family("switchboard_db_round_trips_total", "counter", "Commands (or batches) this node sent to the PostgreSQL server and had answered.");
+            Sample("switchboard_db_round_trips_total", roundTrips);
+        }
         return text.ToString();
     }
 }

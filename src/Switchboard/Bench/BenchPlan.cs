@@ -20,7 +20,9 @@ internal sealed record BenchPlan(
     int TimeoutSeconds,
     double BaselineSeconds,
     int RawConcurrency,
-    IReadOnlyList<string> HubSettings)
+    IReadOnlyList<string> HubSettings,
+    string? Postgres = null,
+    int Nodes = 1)
 {
     public long ExpectedDeliveries => (long)Activities * ListenersPerAccount;
 

@@ -54,11 +54,14 @@ internal sealed record BenchReport(
 
     public double? HubPeakRssMb => HubProcess is { } h ? h.PeakRssBytes / (1024.0 * 1024.0) : null;
 
+    /// <summary>Database round trips the hub made (every node), over deliveries: PostgreSQL only.</summary>
+    public double? RoundTripsPerDelivery => HubProcess is { RoundTrips: { } trips } && Deliveries > 0 ? (double)trips / Deliveries : null;
+
     public bool Complete => Problem is null && Deliveries == Expected;
 
     /// <summary>The last line of every run, in exactly this form.</summary>
     public string FinalLine => string.Create(CultureInfo.InvariantCulture,
-        $"bench: deliveries_per_s={DeliveriesPerS:0} p50_ms={P50Ms:0.0} p99_ms={P99Ms:0.0} raw_http_per_s={RawHttpPerS:0} ratio={Ratio:0.00} rss_mb={RssMb:0} hub_cpu_us_per_delivery={HubCpuUsPerDelivery ?? double.NaN:0.0} hub_alloc_bytes_per_delivery={HubAllocBytesPerDelivery ?? double.NaN:0} hub_peak_rss_mb={HubPeakRssMb ?? double.NaN:0}");
+        $"bench: deliveries_per_s={DeliveriesPerS:0} p50_ms={P50Ms:0.0} p99_ms={P99Ms:0.0} raw_http_per_s={RawHttpPerS:0} ratio={Ratio:0.00} rss_mb={RssMb:0} hub_cpu_us_per_delivery={HubCpuUsPerDelivery ?? double.NaN:0.0} hub_alloc_bytes_per_delivery={HubAllocBytesPerDelivery ?? double.NaN:0} hub_peak_rss_mb={HubPeakRssMb ?? double.NaN:0}{(RoundTripsPerDelivery is { } trips ? $" round_trips_per_delivery={trips:0.000}" : "")}");
 
     public async Task WriteAsync(TextWriter output, bool json)
     {

@@ -21,7 +21,7 @@ internal static class BenchRun
     {
         var temporary = plan.InProcess && plan.DataDirectory is null;
         var dataDirectory = plan.DataDirectory ?? Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N"));
-        ChildHub? local = null;
+        var nodes = new List<ChildHub>();
         try
         {
             await using var receiver = await BenchReceiver.StartAsync(cancellationToken);
@@ -29,9 +29,22 @@ internal static class BenchRun
             string url, token;
             if (plan.InProcess)
             {
-                await error.WriteLineAsync("bench: starting the hub (switchboard serve) as a process of its own");
-                local = await ChildHub.StartAsync(dataDirectory, plan.HubSettings, cancellationToken);
-                (url, token) = (local.Url, local.Token);
+                string? known = null;
+                if (plan.Postgres is not null)
+                {
+                    // A database of earlier runs prints no first token: the bench makes its own.
+                    known = await OperatorTokenAsync(plan.Postgres, cancellationToken);
+                }
+                for (var i = 0; i < plan.Nodes; i++)
+                {
+                    await error.WriteLineAsync(plan.Nodes == 1
+                        ? "bench: starting the hub (switchboard serve) as a process of its own"
+                        : $"bench: starting node {i + 1} of {plan.Nodes} (switchboard serve --postgres)");
+                    var node = await ChildHub.StartAsync(dataDirectory, plan.Postgres, known, plan.HubSettings, cancellationToken);
+                    nodes.Add(node);
+                    known ??= node.Token;
+                }
+                (url, token) = (nodes[0].Url, nodes[0].Token);
                 maxInFlight = plan.HubSettings.Select(s => s.Split('=', 2)).Where(p => p.Length == 2 && p[0].TrimStart('-') == "Delivery:MaxInFlightPerCallback")
                     .Select(p => int.TryParse(p[1], out var n) ? n : maxInFlight).LastOrDefault(maxInFlight);
             }
@@ -42,20 +55,27 @@ internal static class BenchRun
             // Ctrl+C and SIGTERM reach the receiver's host, whose console lifetime takes them: its
             // stopping is the bench's signal to stop too, and so is the hub's process ending.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, receiver.Stopping);
-            using var hubStopping = local?.Exited.Register(stop.Cancel) ?? default;
+            var hubStopping = nodes.Select(n => n.Exited.Register(stop.Cancel)).ToList();
             cancellationToken = stop.Token;
-            var hubName = plan.InProcess
-                ? $"switchboard serve (pid of its own) at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "")
-                : url;
-            using var api = new HttpClient { BaseAddress = new Uri(url) };
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var hubName = !plan.InProcess ? url
+                : plan.Postgres is not null ? $"{plan.Nodes} x switchboard serve (a process each) at {string.Join(", ", nodes.Select(n => n.Url))}, on PostgreSQL"
+                : $"switchboard serve (pid of its own) at {url}, SQLite in {Path.GetFullPath(dataDirectory)}" + (temporary ? " (deleted afterwards)" : "");
+            var apis = (plan.InProcess ? nodes.Select(n => n.Url) : [url]).Select(u =>
+            {
+                var client = new HttpClient { BaseAddress = new Uri(u) };
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return client;
+            }).ToList();
+            var api = apis[0];
 
             var rss = new PeakRss();
             using var sampling = new CancellationTokenSource();
             var sampler = rss.SampleAsync(sampling.Token);
 
             await error.WriteLineAsync($"bench: {hubName}; receiver at {receiver.Url}; creating {plan.Accounts:N0} accounts x {plan.ListenersPerAccount:N0} listeners");
-            var firstVoipId = plan.InProcess ? FirstVoipId : FirstVoipId + (Random.Shared.NextInt64(1, 1_000_000) * 100_000);
+            // A database that outlives the run (a --hub, PostgreSQL) gets its own block of accounts, removed afterwards.
+            var keepsData = !plan.InProcess || plan.Postgres is not null;
+            var firstVoipId = !keepsData ? FirstVoipId : FirstVoipId + (Random.Shared.NextInt64(1, 1_000_000) * 100_000);
             var setupStarted = BenchClock.NowNs;
             var accounts = await BenchAccounts.CreateAsync(api, firstVoipId, plan.Accounts, plan.ListenersPerAccount, receiver.Url, cancellationToken);
             var setupSeconds = (BenchClock.NowNs - setupStarted) / 1e9;
@@ -63,10 +83,10 @@ internal static class BenchRun
             var tally = new ReceiverTally(plan.ExpectedDeliveries);
             receiver.Tally = tally;
             receiver.ResetPeakInFlight();
-            var load = new IngestLoad(api, plan, [.. accounts.Select(a => a.VoipId)]);
+            var load = new IngestLoad(apis, plan, [.. accounts.Select(a => a.VoipId)]);
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes();
-            var hubBefore = await HubFigures.ReadAsync(api, cancellationToken);
+            var hubBefore = await ReadFiguresAsync(apis, cancellationToken);
             using var loadDone = new CancellationTokenSource();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var ingest = load.RunAsync(stopLoad.Token);
@@ -81,18 +101,23 @@ internal static class BenchRun
             var peakInFlight = receiver.PeakInFlight;
             var cpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
             var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (1024.0 * 1024.0);
-            var hubAfter = await HubFigures.ReadAsync(api, cancellationToken);
-            var hub = hubBefore is not null && hubAfter is not null
-                ? new HubFigures(hubAfter.CpuSeconds - hubBefore.CpuSeconds, hubAfter.AllocatedBytes - hubBefore.AllocatedBytes, hubAfter.PeakRssBytes)
-                : null;
+            var hubAfter = await ReadFiguresAsync(apis, cancellationToken);
+            var hub = HubFigures.Between(hubBefore, hubAfter);
 
-            if (local is not null)
+            if (keepsData)
             {
-                // The baseline gets the machine to itself: the hub stops first, and that is no signal to stop.
-                await hubStopping.DisposeAsync();
-                await local.DisposeAsync();
-                local = null;
+                await BenchAccounts.DeleteAsync(api, accounts, cancellationToken);
             }
+            // The baseline gets the machine to itself: the hubs stop first, and that is no signal to stop.
+            foreach (var registration in hubStopping)
+            {
+                await registration.DisposeAsync();
+            }
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+            nodes.Clear();
             await sampling.CancelAsync();
             await sampler;
 
@@ -100,10 +125,6 @@ internal static class BenchRun
             await error.WriteLineAsync($"bench: raw HTTP baseline, {concurrency} requests in flight for {plan.BaselineSeconds:0.#} s");
             var raw = await RawHttpBaseline.RunAsync(receiver, concurrency, TimeSpan.FromSeconds(plan.BaselineSeconds), cancellationToken);
 
-            if (!plan.InProcess)
-            {
-                await BenchAccounts.DeleteAsync(api, accounts, cancellationToken);
-            }
 
             var deliveries = tally.Events;
             var seconds = Math.Max(tally.LastNs - load.StartNs, 1) / 1e9;
@@ -119,9 +140,9 @@ internal static class BenchRun
             await report.WriteAsync(output, plan.Json);
             return report.Complete ? 0 : 1;
         }
-        catch (Exception e) when (local is not null && local.Exited.IsCancellationRequested && e is OperationCanceledException or HttpRequestException)
+        catch (Exception e) when (nodes.FirstOrDefault(n => n.Exited.IsCancellationRequested) is { } ended && e is OperationCanceledException or HttpRequestException)
         {
-            await error.WriteLineAsync($"switchboard bench: the hub's process ended during the run: {local.LastLines()}");
+            await error.WriteLineAsync($"switchboard bench: the hub's process ended during the run: {ended.LastLines()}");
             return 1;
         }
         catch (BenchException e)
@@ -141,15 +162,37 @@ internal static class BenchRun
         }
         finally
         {
-            if (local is not null)
+            foreach (var node in nodes)
             {
-                await local.DisposeAsync();
+                await node.DisposeAsync();
             }
             if (temporary && Directory.Exists(dataDirectory))
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }
         }
+    }
+
+    private static async Task<List<HubFigures?>> ReadFiguresAsync(IReadOnlyList<HttpClient> hubs, CancellationToken cancellationToken)
+    {
+        var figures = new List<HubFigures?>(hubs.Count);
+        foreach (var hub in hubs)
+        {
+            figures.Add(await HubFigures.ReadAsync(hub, cancellationToken));
+        }
+        return figures;
+    }
+
+    /// <summary>An operator token for the bench, made in the PostgreSQL database itself (migrated first, as a node would).</summary>
+    private static async Task<string> OperatorTokenAsync(string postgres, CancellationToken cancellationToken)
+    {
+        await using var database = new Storage.PostgresHubDatabase(postgres);
+        await using (await database.StartUpAsync(cancellationToken))
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+        var (_, token) = await new Storage.TokenStore(database, TimeProvider.System).CreateAsync(Storage.TokenScope.Operator, null, null, cancellationToken);
+        return token;
     }
 
     /// <summary>Waits until every expected event arrived; otherwise says why the run ended without them.</summary>

@@ -38,7 +38,12 @@ internal sealed partial class ChildHub : IAsyncDisposable
     /// <summary>Cancelled when the hub's process ends before the bench stops it.</summary>
     public CancellationToken Exited => _exited.Token;
 
-    public static async Task<ChildHub> StartAsync(string dataDirectory, IReadOnlyList<string> settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <c>switchboard serve</c> on SQLite in <paramref name="dataDirectory"/>, or on PostgreSQL
+    /// (<paramref name="postgres"/>); with <paramref name="token"/> known it does not wait for the
+    /// one a first start prints.
+    /// </summary>
+    public static async Task<ChildHub> StartAsync(string dataDirectory, string? postgres, string? token, IReadOnlyList<string> settings, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -48,20 +53,25 @@ internal sealed partial class ChildHub : IAsyncDisposable
             // Run as `dotnet switchboard.dll`: the child is started the same way.
             start.ArgumentList.Add(typeof(ChildHub).Assembly.Location);
         }
-        foreach (var argument in (string[])["serve", "--urls", url, "--data-dir", dataDirectory, "--Delivery:AllowPrivateNetworks=true",
+        string[] storage = postgres is null ? ["--data-dir", dataDirectory] : ["--postgres", postgres];
+        foreach (var argument in (string[])["serve", "--urls", url, .. storage, "--Delivery:AllowPrivateNetworks=true",
             "--Logging:LogLevel:Default=Warning", "--Logging:Console:LogToStandardErrorThreshold=Trace", .. settings])
         {
             start.ArgumentList.Add(argument);
         }
         var output = new ConcurrentQueue<string>();
-        var token = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var printed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (token is not null)
+        {
+            printed.SetResult(token);
+        }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) =>
         {
             Collect(output, line.Data);
             if (line.Data is { } text && TokenLine().Match(text) is { Success: true } found)
             {
-                token.TrySetResult(found.Value);
+                printed.TrySetResult(found.Value);
             }
         };
         process.ErrorDataReceived += (_, line) => Collect(output, line.Data);
@@ -71,7 +81,7 @@ internal sealed partial class ChildHub : IAsyncDisposable
         var hub = new ChildHub(process, output, url);
         try
         {
-            hub.Token = await token.Task.WaitAsync(TimeSpan.FromSeconds(60), hub.Exited).WaitAsync(cancellationToken);
+            hub.Token = await printed.Task.WaitAsync(TimeSpan.FromSeconds(60), hub.Exited).WaitAsync(cancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(2) };
             while (true)
             {

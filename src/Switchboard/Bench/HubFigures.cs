@@ -2,15 +2,33 @@ using System.Globalization;
 
 namespace Switchboard.Bench;
 
-/// <summary>The hub process's own CPU time, allocations and peak memory, as its <c>/metrics</c> shows them.</summary>
-internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long PeakRssBytes)
+/// <summary>
+/// The hub process's own CPU time, allocations, peak memory and database round trips (PostgreSQL),
+/// as its <c>/metrics</c> shows them; of several nodes, their sums and the largest peak.
+/// </summary>
+internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long PeakRssBytes, long? RoundTrips = null)
 {
+    /// <summary>What the nodes did between <paramref name="before"/> and <paramref name="after"/>, or null when one did not show it.</summary>
+    public static HubFigures? Between(IReadOnlyList<HubFigures?> before, IReadOnlyList<HubFigures?> after)
+    {
+        if (before.Any(f => f is null) || after.Any(f => f is null))
+        {
+            return null;
+        }
+        var pairs = before.Zip(after, (b, a) => (Before: b!, After: a!)).ToList();
+        return new HubFigures(
+            pairs.Sum(p => p.After.CpuSeconds - p.Before.CpuSeconds),
+            pairs.Sum(p => p.After.AllocatedBytes - p.Before.AllocatedBytes),
+            pairs.Max(p => p.After.PeakRssBytes),
+            pairs.All(p => p.After.RoundTrips is not null) ? pairs.Sum(p => p.After.RoundTrips!.Value - p.Before.RoundTrips!.Value) : null);
+    }
+
     /// <summary>The figures now, or null when the hub does not show them (an older hub).</summary>
     public static async Task<HubFigures?> ReadAsync(HttpClient api, CancellationToken cancellationToken)
     {
         var text = await api.GetStringAsync("/metrics", cancellationToken);
         double? cpu = null;
-        long? allocated = null, peak = null;
+        long? allocated = null, peak = null, roundTrips = null;
         foreach (var line in text.Split('\n'))
         {
             var parts = line.Split(' ');
@@ -29,8 +47,11 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
                 case "switchboard_process_peak_rss_bytes":
                     peak = long.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
+                case "switchboard_db_round_trips_total":
+                    roundTrips = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    break;
             }
         }
-        return cpu is { } c && allocated is { } a && peak is { } p ? new HubFigures(c, a, p) : null;
+        return cpu is { } c && allocated is { } a && peak is { } p ? new HubFigures(c, a, p, roundTrips) : null;
     }
 }

@@ -9,9 +9,10 @@ namespace Switchboard.Bench;
 /// leaves at its own time whether or not earlier ones were answered (open loop, as producers
 /// that do not wait for each other), up to <see cref="BenchPlan.SenderCount"/> requests in flight.
 /// </summary>
-internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<long> voipIds)
+internal sealed class IngestLoad(IReadOnlyList<HttpClient> hubs, BenchPlan plan, IReadOnlyList<long> voipIds)
 {
-    private readonly IngestClient _ingest = new(hub);
+    // Batches go to the nodes in turn, as a load balancer would spread them.
+    private readonly IngestClient[] _ingest = [.. hubs.Select(h => new IngestClient(h))];
     private readonly int _batches = (plan.Activities + plan.BatchSize - 1) / plan.BatchSize;
     private readonly long _wallClockNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
 
@@ -103,7 +104,7 @@ internal sealed class IngestLoad(HttpClient hub, BenchPlan plan, IReadOnlyList<l
         }
         try
         {
-            await _ingest.PostAsync(body.WrittenMemory, failed.Token);
+            await _ingest[batch % _ingest.Length].PostAsync(body.WrittenMemory, failed.Token);
             AckLatencies.Record((BenchClock.NowNs - sentAtNs) / 1000);
             Interlocked.Add(ref _acknowledged, count);
             return true;

@@ -17,13 +17,15 @@ internal static class BenchCommand
         var hub = new Option<string?>("--hub") { Description = "URL of a running hub to load instead of starting one (needs --token, and Delivery:AllowPrivateNetworks=true on that hub)." };
         var token = new Option<string?>("--token") { Description = "Operator token of the --hub." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of the in-process hub's SQLite database (default: a temporary folder, deleted afterwards)." };
+        var postgres = new Option<string?>("--postgres") { Description = $"Run the hub on this PostgreSQL database (an Npgsql connection string; also {StorageOption.EnvironmentVariable}) instead of a temporary SQLite file. The bench's accounts are removed afterwards.", HelpName = "connection string" };
+        var nodes = new Option<int>("--nodes") { Description = "With --postgres: how many hub processes share the database; ingest is spread over them.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object (the last line stays the bench: line)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for all deliveries before reporting what arrived.", DefaultValueFactory = _ => 240 };
         var baseline = new Option<double>("--baseline-seconds") { Description = "How long the raw HttpClient baseline runs.", DefaultValueFactory = _ => 5 };
         var rawConcurrency = new Option<int>("--raw-concurrency") { Description = "Requests in flight in the raw baseline (0: Delivery:MaxInFlightPerCallback x callbacks, at most 256)." };
         var command = new Command("bench", "Load test: starts a hub on a temporary SQLite database (or loads --hub), a loopback receiver and listeners, ingests activities over HTTP, and reports deliveries per second, latency from ingest to receiver, a raw HttpClient baseline and peak memory. Settings of the in-process hub can be given as --Section:Key=value.")
         {
-            activities, accounts, listeners, rate, batch, senders, hub, token, dataDir, json, timeout, baseline, rawConcurrency,
+            activities, accounts, listeners, rate, batch, senders, hub, token, dataDir, postgres, nodes, json, timeout, baseline, rawConcurrency,
         };
         // --Section:Key=value settings are for the in-process hub (as with serve).
         command.TreatUnmatchedTokensAsErrors = false;
@@ -33,10 +35,11 @@ internal static class BenchCommand
             {
                 result.AddError("--hub and --token go together: the URL of a running hub and its operator token.");
             }
-            else if (result.GetValue(hub) is not null && result.GetValue(dataDir) is not null)
+            else if (result.GetValue(hub) is not null && (result.GetValue(dataDir) is not null || result.GetValue(postgres) is not null))
             {
-                result.AddError("--data-dir is for the in-process hub; a --hub keeps its own data.");
+                result.AddError("--data-dir and --postgres are for the hub the bench starts; a --hub keeps its own data.");
             }
+
         });
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -63,11 +66,19 @@ internal static class BenchCommand
                 await error.WriteLineAsync("switchboard bench: --Section:Key=value settings are for the in-process hub; a --hub has its own.");
                 return 2;
             }
+            var onPostgres = parseResult.GetValue(postgres) is not null || Environment.GetEnvironmentVariable(StorageOption.EnvironmentVariable) is { Length: > 0 };
+            if (parseResult.GetValue(nodes) is < 1 or > 16 || (parseResult.GetValue(nodes) > 1 && !onPostgres))
+            {
+                await error.WriteLineAsync("switchboard bench: --nodes is from 1 to 16, and more than 1 needs --postgres: nodes share a PostgreSQL database, never a SQLite file.");
+                return 2;
+            }
             var plan = new BenchPlan(
                 parseResult.GetValue(activities), parseResult.GetValue(accounts), parseResult.GetValue(listeners), parseResult.GetValue(rate),
                 parseResult.GetValue(batch), parseResult.GetValue(senders), parseResult.GetValue(hub)?.TrimEnd('/'), parseResult.GetValue(token),
                 parseResult.GetValue(dataDir), parseResult.GetValue(json), parseResult.GetValue(timeout), parseResult.GetValue(baseline),
-                parseResult.GetValue(rawConcurrency), settings);
+                parseResult.GetValue(rawConcurrency), settings,
+                parseResult.GetValue(hub) is null ? parseResult.GetValue(postgres) ?? (Environment.GetEnvironmentVariable(StorageOption.EnvironmentVariable) is { Length: > 0 } set ? set : null) : null,
+                parseResult.GetValue(nodes));
             // Live progress only on a terminal: a redirected or captured stderr gets plain lines.
             var interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             return await BenchRun.RunAsync(plan, parseResult.InvocationConfiguration.Output, error, interactive, cancellationToken);

@@ -19,6 +19,9 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// <summary>True when <paramref name="exception"/> says another transaction conflicted with this one, which was rolled back and may simply be run again.</summary>
     public virtual bool IsConflict(DbException exception) => false;
 
+    /// <summary>Round trips to a database server since the process started (metrics), or null where storage is in-process.</summary>
+    public virtual long? RoundTrips => null;
+
     /// <summary>Which SQL dialect: a migration <c>NNNN_name.{Dialect}.sql</c> replaces <c>NNNN_name.sql</c> for it.</summary>
     public virtual string Dialect => "sqlite";
 

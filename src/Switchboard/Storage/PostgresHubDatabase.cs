@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.Metrics;
 using Npgsql;
 
 namespace Switchboard.Storage;
@@ -13,6 +14,8 @@ internal sealed class PostgresHubDatabase : HubDatabase
     private const long StartUpLock = 0x73776264;
 
     private readonly NpgsqlDataSource _source;
+    private readonly MeterListener _operations = new();
+    private long _roundTrips;
 
     public PostgresHubDatabase(string connectionString)
     {
@@ -28,7 +31,19 @@ internal sealed class PostgresHubDatabase : HubDatabase
         // Where the data lives, for logs and /readyz; never the password.
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         _source = NpgsqlDataSource.Create(builder);
+        // Npgsql measures each operation (a command, or a batch, sent and answered): a round trip.
+        _operations.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Npgsql" && instrument.Name == "db.client.operation.duration")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _operations.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _roundTrips));
+        _operations.Start();
     }
+
+    public override long? RoundTrips => Interlocked.Read(ref _roundTrips);
 
     public override string Description { get; }
 
@@ -47,7 +62,11 @@ internal sealed class PostgresHubDatabase : HubDatabase
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken);
 
-    public override ValueTask DisposeAsync() => _source.DisposeAsync();
+    public override ValueTask DisposeAsync()
+    {
+        _operations.Dispose();
+        return _source.DisposeAsync();
+    }
 
     /// <summary>Nodes starting together migrate and create the first token one after another.</summary>
     public override async Task<IAsyncDisposable> StartUpAsync(CancellationToken cancellationToken)
