@@ -239,18 +239,13 @@ internal sealed partial class OutboxWriter(
         await using var writes = await OutboxWrites.BeginAsync(db, now, node.Id, cancellationToken);
         // Keys are taken in one order on every node, so two turns taking the same keys wait for
         // each other instead of deadlocking; the first activity with a key in the turn gets it.
-        var taken = new HashSet<(long, string)>();
-        foreach (var (voipId, key) in group.SelectMany(g => g.Activities).Where(a => a.IdempotencyKey is not null)
-            .Select(a => (a.VoipId, Key: a.IdempotencyKey!)).Distinct().Order())
-        {
-            if (await writes.TryTakeKeyAsync(voipId, key, cancellationToken))
-            {
-                taken.Add((voipId, key));
-            }
-        }
+        var taken = await writes.TakeKeysAsync(
+            [.. group.SelectMany(g => g.Activities).Where(a => a.IdempotencyKey is not null).Select(a => (a.VoipId, a.IdempotencyKey!)).Distinct().Order()],
+            cancellationToken);
+        var accepted = new List<Activity>();
         for (var i = 0; i < group.Count; i++)
         {
-            var (accepted, duplicates) = (0, 0);
+            var (count, duplicates) = (0, 0);
             foreach (var activity in group[i].Activities)
             {
                 if (activity.IdempotencyKey is { } key && !taken.Remove((activity.VoipId, key)))
@@ -258,11 +253,12 @@ internal sealed partial class OutboxWriter(
                     duplicates++;
                     continue;
                 }
-                accepted++;
-                done.Stored.Add(await writes.AppendAsync(activity, cancellationToken));
+                count++;
+                accepted.Add(activity);
             }
-            done.Results[i] = (accepted, duplicates);
+            done.Results[i] = (count, duplicates);
         }
+        done.Stored.AddRange(await writes.AppendAsync(accepted, cancellationToken));
         foreach (var outcome in outcomes)
         {
             await RecordAsync(writes, outcome, now, done, cancellationToken);
@@ -341,7 +337,7 @@ internal sealed partial class OutboxWriter(
             // In the same transaction as the disabling: a crash cannot leave it disabled and unannounced.
             foreach (var notice in Announcements(callback, disableReason))
             {
-                done.Stored.Add(await writes.AppendAsync(notice, cancellationToken));
+                done.Stored.AddRange(await writes.AppendAsync([notice], cancellationToken));
             }
             done.Disabled.Add(callback.Row.VoipId);
         }

@@ -20,6 +20,21 @@ internal sealed class HubConnection(DbConnection connection) : IAsyncDisposable
         return command;
     }
 
+    /// <summary>
+    /// A batch of statements sent in one round trip, in the open transaction; null where the
+    /// provider has none (SQLite, where each statement is a call within the process anyway).
+    /// </summary>
+    public DbBatch? Batch()
+    {
+        if (!connection.CanCreateBatch)
+        {
+            return null;
+        }
+        var batch = connection.CreateBatch();
+        batch.Transaction = _transaction;
+        return batch;
+    }
+
     /// <summary>Starts a write transaction (SQLite: BEGIN IMMEDIATE, so reads inside it see what it will write over).</summary>
     public async Task BeginAsync(CancellationToken cancellationToken) =>
         _transaction = await connection.BeginTransactionAsync(cancellationToken);
