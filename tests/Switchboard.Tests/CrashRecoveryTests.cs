@@ -83,14 +83,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
             var expected = acknowledged.Keys.ToList();
             var afterRestart = acknowledged.Count(a => a.Value);
             var clock = Stopwatch.StartNew();
-            List<(string Activity, long Listener)> missing;
-            do
-            {
-                await Task.Delay(100);
-                events.Take(receiver);
-                missing = events.Missing(expected, listenerIds);
-            }
-            while (missing.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(60));
+            var missing = await events.WaitForAsync(receiver, expected, listenerIds, TimeSpan.FromSeconds(60));
             log.WriteLine($"{run.Elapsed.TotalSeconds:F1} s: {expected.Count} activities acknowledged ({afterRestart} after the restart); " +
                 $"{events.Count} events received, {events.Count - events.Distinct} of them again by uuid; {missing.Count} missing {clock.Elapsed.TotalSeconds:F1} s after ingest stopped");
 
@@ -166,14 +159,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
             await Task.WhenAll(ingest);
 
             var expected = acknowledged.Keys.ToList();
-            List<(string Activity, long Listener)> missing;
-            do
-            {
-                await Task.Delay(100);
-                events.Take(receiver);
-                missing = events.Missing(expected, listenerIds);
-            }
-            while (missing.Count > 0 && sinceKill.Elapsed < TimeSpan.FromSeconds(60));
+            var missing = await events.WaitForAsync(receiver, expected, listenerIds, TimeSpan.FromSeconds(60) - sinceKill.Elapsed);
             log.WriteLine($"{expected.Count} activities acknowledged, {undeliveredAtKill} events outstanding at the kill; all but {missing.Count} arrived " +
                 $"{sinceKill.Elapsed.TotalSeconds:F1} s after it (lease {LeaseSeconds} s); {events.Count} received, {events.Count - events.Distinct} of them duplicates");
 
@@ -240,14 +226,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
 
         var events = new ReceivedEvents();
         var deadline = Stopwatch.StartNew();
-        List<(string Activity, long Listener)> missing;
-        do
-        {
-            await Task.Delay(100);
-            events.Take(receiver);
-            missing = events.Missing(acknowledged.Keys, listenerIds);
-        }
-        while (missing.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30));
+        var missing = await events.WaitForAsync(receiver, [.. acknowledged.Keys], listenerIds, TimeSpan.FromSeconds(30));
         log.WriteLine($"{acknowledged.Count} activities acknowledged; {missing.Count} events missing {deadline.Elapsed.TotalSeconds:F1} s after ingest; {delivered.Count} deliveries in {requests} requests");
         await Task.Delay(1000);
         events.Take(receiver);
@@ -382,6 +361,21 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         public int Count { get; private set; }
 
         public int Distinct => _eventsOf.Count;
+
+        /// <summary>Reads what arrives until no event of <paramref name="expected"/> is missing or <paramref name="timeout"/> has passed; what is still missing.</summary>
+        public async Task<List<(string Activity, long Listener)>> WaitForAsync(Receiver receiver, IReadOnlyCollection<string> expected, IReadOnlyList<long> listenerIds, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            List<(string Activity, long Listener)> missing;
+            do
+            {
+                await Task.Delay(100);
+                Take(receiver);
+                missing = Missing(expected, listenerIds);
+            }
+            while (missing.Count > 0 && clock.Elapsed < timeout);
+            return missing;
+        }
 
         /// <summary>Reads the requests that came since the last call.</summary>
         public void Take(Receiver receiver)
