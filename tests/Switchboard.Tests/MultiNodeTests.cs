@@ -83,6 +83,37 @@ public class MultiNodeTests
         Assert.Equal(Keys, receiver.Events.Count());
     }
 
+    [PostgresFact]
+    public async Task Conflicting_changes_on_two_nodes_at_once_never_both_hold()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort());
+        await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort());
+        using var account1 = Client(node1.Url, accountToken);
+        using var account2 = Client(node2.Url, accountToken);
+        const string Email = """{"config": {"email": "ops@example.org"}}""";
+
+        for (var round = 0; round < 15; round++)
+        {
+            // A listener created on a callback that the other node deletes at the same moment.
+            var callback = await CreateAsync(account1, $"{AccountBase}/callbacks", Email);
+            var created = account1.PostAsync($"{AccountBase}/listeners", Json($$"""{"callback_id": {{callback}}}"""));
+            var deleted = account2.DeleteAsync($"{AccountBase}/callbacks/{callback}");
+            var (listener, deletion) = ((await created).StatusCode, (await deleted).StatusCode);
+            Assert.False(listener == HttpStatusCode.Created && deletion == HttpStatusCode.OK, $"round {round}: the listener was created and its callback deleted");
+            Assert.Contains(listener, new[] { HttpStatusCode.Created, HttpStatusCode.UnprocessableEntity });
+
+            // Two changes that each alone are fine and together make a fallback loop.
+            var a = await CreateAsync(account1, $"{AccountBase}/callbacks", Email);
+            var b = await CreateAsync(account1, $"{AccountBase}/callbacks", Email);
+            var aToB = account1.PatchAsync($"{AccountBase}/callbacks/{a}", Json($$"""{"fallback_callback_id": {{b}}}"""));
+            var bToA = account2.PatchAsync($"{AccountBase}/callbacks/{b}", Json($$"""{"fallback_callback_id": {{a}}}"""));
+            var (first, second) = ((await aToB).StatusCode, (await bToA).StatusCode);
+            Assert.False(first == HttpStatusCode.OK && second == HttpStatusCode.OK, $"round {round}: both changes held, a loop");
+        }
+    }
+
     private static HttpClient Client(string url, string token)
     {
         var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };

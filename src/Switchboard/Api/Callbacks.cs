@@ -148,7 +148,7 @@ internal static class Callbacks
             {
                 return ApiResults.VerificationFailed(failure);
             }
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             // The chain may have changed while the URL was verified: check it again under the write lock.
             await CheckReferencesAsync(db, owner, draft.Row, errors, cancellationToken);
             if (errors.Any)
@@ -167,7 +167,7 @@ internal static class Callbacks
     private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        await db.BeginAsync(cancellationToken);
+        await db.BeginSerializableAsync(cancellationToken);
         if (await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken) is null)
         {
             return ApiResults.NotFound("Callback");

@@ -12,6 +12,9 @@ internal static class EventBases
     public const string Account = "/v4/accounts/{voip_id:long}/integrations/events";
     public const string Extension = "/v4/accounts/{voip_id:long}/extensions/{extension_id:long}/integrations/events";
 
+    // A write rolled back by a conflicting one on another node is run again up to this often.
+    private const int MaxConflictRetries = 5;
+
     /// <summary>Maps the resource routes that <paramref name="map"/> adds under both bases.</summary>
     public static void MapOnBothBases(this IEndpointRouteBuilder routes, Action<RouteGroupBuilder> map)
     {
@@ -53,13 +56,33 @@ internal static class EventBases
             return ApiResults.Error(StatusCodes.Status403Forbidden);
         }
         new Owner(voipId, extensionId).AttachTo(context);
-        var result = await next(invocation);
-        if (!HttpMethods.IsGet(context.Request.Method))
+        if (HttpMethods.IsGet(context.Request.Method))
         {
-            // api.md, Listeners: a change holds for the next activity ingested after the answer,
-            // so the account's matching index is rebuilt before the answer goes out.
-            await context.RequestServices.GetRequiredService<ListenerIndex>().ChangedAsync(voipId, CancellationToken.None);
+            return await next(invocation);
         }
+        // scaling.md: on a shared database another node's write may conflict with this one; it is
+        // rolled back whole and the request runs again, on the body read afresh.
+        var database = context.RequestServices.GetRequiredService<HubDatabase>();
+        if (database.SharedByNodes)
+        {
+            context.Request.EnableBuffering();
+        }
+        object? result;
+        for (var conflicts = 0; ; conflicts++)
+        {
+            try
+            {
+                result = await next(invocation);
+                break;
+            }
+            catch (System.Data.Common.DbException conflict) when (database.IsConflict(conflict) && conflicts < MaxConflictRetries && context.Request.Body.CanSeek)
+            {
+                context.Request.Body.Position = 0;
+            }
+        }
+        // api.md, Listeners: a change holds for the next activity ingested after the answer,
+        // so the account's matching index is rebuilt before the answer goes out.
+        await context.RequestServices.GetRequiredService<ListenerIndex>().ChangedAsync(voipId, CancellationToken.None);
         return result;
     }
 }

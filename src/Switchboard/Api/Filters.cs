@@ -74,7 +74,7 @@ internal static class Filters
             {
                 return ApiResults.Invalid(errors.All);
             }
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             await CheckScheduleAsync(db, listener.VoipId, draft, errors, cancellationToken);
             if (errors.Any)
             {
@@ -112,7 +112,7 @@ internal static class Filters
             {
                 return ApiResults.Invalid(errors.All);
             }
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             if (draft.ScheduleId != FilterInput.ScheduleIdOf(existing))
             {
                 await CheckScheduleAsync(db, listener.VoipId, draft, errors, cancellationToken);

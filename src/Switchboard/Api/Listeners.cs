@@ -98,7 +98,7 @@ internal static class Listeners
                 return ApiResults.Invalid(errors.All);
             }
             await using var db = await database.ConnectAsync(cancellationToken);
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             await CheckCallbackAsync(db, owner, input.CallbackId!.Value, errors, cancellationToken);
             if (errors.Any)
             {
@@ -134,7 +134,7 @@ internal static class Listeners
             {
                 return ApiResults.Invalid(errors.All);
             }
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             if (input.CallbackId is { } callbackId)
             {
                 await CheckCallbackAsync(db, owner, callbackId, errors, cancellationToken);
@@ -161,7 +161,7 @@ internal static class Listeners
     private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        await db.BeginAsync(cancellationToken);
+        await db.BeginSerializableAsync(cancellationToken);
         if (await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken) is null)
         {
             return ApiResults.NotFound("Listener");

@@ -65,7 +65,7 @@ internal static class Overview
             {
                 return ApiResults.VerificationFailed(failure, ":callback.config.url");
             }
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             await CheckReferencesAsync(db, owner, input, errors, cancellationToken);
             if (errors.Any)
             {

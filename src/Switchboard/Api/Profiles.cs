@@ -112,7 +112,7 @@ internal static class Profiles
     private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        await db.BeginAsync(cancellationToken);
+        await db.BeginSerializableAsync(cancellationToken);
         if (await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken) is null)
         {
             return ApiResults.NotFound("Profile");

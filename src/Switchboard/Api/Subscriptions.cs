@@ -116,7 +116,7 @@ internal static class Subscriptions
             {
                 return ApiResults.Invalid(errors.All);
             }
-            await db.BeginAsync(cancellationToken);
+            await db.BeginSerializableAsync(cancellationToken);
             if (await ListenerTable.FindAsync(db, listener_id, cancellationToken) is null)
             {
                 return ApiResults.NotFound("Listener");

@@ -39,6 +39,15 @@ internal sealed class HubConnection(DbConnection connection) : IAsyncDisposable
     public async Task BeginAsync(CancellationToken cancellationToken) =>
         _transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+    /// <summary>
+    /// Starts a write transaction that checks what it reads and then writes as if no other ran
+    /// beside it (SQLite's one writer does that anyway; PostgreSQL rolls one of two conflicting
+    /// transactions back, and the request is run again): a listener created on a callback
+    /// another node deletes, two changes that together make a fallback loop.
+    /// </summary>
+    public async Task BeginSerializableAsync(CancellationToken cancellationToken) =>
+        _transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await _transaction!.CommitAsync(cancellationToken);
