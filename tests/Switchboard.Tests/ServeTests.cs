@@ -90,4 +90,25 @@ public class ServeTests
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("DefaultTimeoutSeconds", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("tokens", "list")]
+    public async Task A_malformed_postgres_connection_string_gets_one_line_not_a_stack_trace(params string[] command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "switchboard.dll"), .. command, "--postgres", "Hots=db;Databse=x"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.StartsWith($"switchboard {string.Join(' ', command)}: the PostgreSQL connection string is not valid (", error, StringComparison.Ordinal);
+        Assert.EndsWith("it is written Host=…;Database=…;Username=…;Password=…", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Trim());
+    }
 }

@@ -24,9 +24,11 @@ internal sealed class PostgresHubDatabase : HubDatabase
         {
             builder = new NpgsqlConnectionStringBuilder(connectionString);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FormatException or InvalidCastException)
         {
-            throw new StorageSettingException($"the PostgreSQL connection string is not valid: {e.Message}");
+            // Npgsql says of an unknown keyword only that a key was not found.
+            var why = e is KeyNotFoundException ? "it has a keyword Npgsql does not know" : e.Message;
+            throw new StorageSettingException($"the PostgreSQL connection string is not valid ({why}); it is written Host=…;Database=…;Username=…;Password=…");
         }
         // Where the data lives, for logs and /readyz; never the password.
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
