@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Switchboard.Storage;
 
 /// <summary>The SQL of <c>account_versions</c>: how many times each account's configuration has changed.</summary>
@@ -22,16 +20,8 @@ internal static class AccountVersionTable
         {
             return HubConnection.ListAsync(db.Command("SELECT voip_id, version FROM account_versions"), r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken);
         }
-        var sql = new StringBuilder("SELECT voip_id, version FROM account_versions WHERE voip_id IN (");
         var command = db.Command("");
-        var i = 0;
-        foreach (var voipId in voipIds)
-        {
-            sql.Append(i == 0 ? "@v0" : $", @v{i}");
-            command.With($"@v{i}", voipId);
-            i++;
-        }
-        command.CommandText = sql.Append(')').ToString();
+        command.CommandText = $"SELECT voip_id, version FROM account_versions WHERE voip_id IN ({command.WithList("@v", voipIds)})";
         return HubConnection.ListAsync(command, r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken);
     }
 }

@@ -63,16 +63,8 @@ internal static class OutboxReads
 
     private static async Task<Dictionary<long, StoredActivity>> ActivitiesAsync(HubConnection db, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"SELECT {ActivityColumns} FROM activities a WHERE a.id IN (");
-        for (var i = 0; i < ids.Count; i++)
-        {
-            sql.Append(i == 0 ? "@p0" : $", @p{i}");
-        }
-        var command = db.Command(sql.Append(')').ToString());
-        for (var i = 0; i < ids.Count; i++)
-        {
-            command.With($"@p{i}", ids[i]);
-        }
+        var command = db.Command("");
+        command.CommandText = $"SELECT {ActivityColumns} FROM activities a WHERE a.id IN ({command.WithList("@p", ids)})";
         return (await HubConnection.ListAsync(command, r => ReadActivity(r), cancellationToken)).ToDictionary(a => a.Id);
     }
 
