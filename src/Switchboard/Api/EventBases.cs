@@ -12,9 +12,6 @@ internal static class EventBases
     public const string Account = "/v4/accounts/{voip_id:long}/integrations/events";
     public const string Extension = "/v4/accounts/{voip_id:long}/extensions/{extension_id:long}/integrations/events";
 
-    // A write rolled back by a conflicting one on another node is run again up to this often.
-    private const int MaxConflictRetries = 5;
-
     /// <summary>Maps the resource routes that <paramref name="map"/> adds under both bases.</summary>
     public static void MapOnBothBases(this IEndpointRouteBuilder routes, Action<RouteGroupBuilder> map)
     {
@@ -67,19 +64,8 @@ internal static class EventBases
         {
             context.Request.EnableBuffering();
         }
-        object? result;
-        for (var conflicts = 0; ; conflicts++)
-        {
-            try
-            {
-                result = await next(invocation);
-                break;
-            }
-            catch (System.Data.Common.DbException conflict) when (database.IsConflict(conflict) && conflicts < MaxConflictRetries && context.Request.Body.CanSeek)
-            {
-                context.Request.Body.Position = 0;
-            }
-        }
+        var result = await database.RetryOnConflictAsync(
+            async () => await next(invocation), () => context.Request.Body.CanSeek, () => context.Request.Body.Position = 0);
         // api.md, Listeners: a change holds for the next activity ingested after the answer,
         // so the account's matching index is rebuilt before the answer goes out.
         await context.RequestServices.GetRequiredService<ListenerIndex>().ChangedAsync(voipId, CancellationToken.None);

@@ -139,19 +139,12 @@ internal sealed partial class OutboxWriter(
             Turn done;
             // Relaxed when the turn holds outcomes only: one lost to a power cut means its event is
             // delivered again, which at-least-once delivery allows; an activity must be durable before its 202.
-            for (var conflicts = 0; ; conflicts++)
+            // Another node's turn may get in the way (PostgreSQL: deadlock or serialization failure); then nothing was written.
+            done = await database.RetryOnConflictAsync(async () =>
             {
-                try
-                {
-                    await using var turn = await database.WriterTurnAsync(durable: group.Count > 0, cancellationToken);
-                    done = await WriteAsync(turn.Db, group, outcomes, cancellationToken);
-                    break;
-                }
-                catch (System.Data.Common.DbException e) when (database.IsConflict(e) && conflicts < MaxConflictRetries)
-                {
-                    // Another node's turn got in the way (PostgreSQL: deadlock or serialization failure); nothing was written.
-                }
-            }
+                await using var turn = await database.WriterTurnAsync(durable: group.Count > 0, cancellationToken);
+                return await WriteAsync(turn.Db, group, outcomes, cancellationToken);
+            });
             Apply(done, outcomes);
             for (var i = 0; i < group.Count; i++)
             {
@@ -228,9 +221,6 @@ internal sealed partial class OutboxWriter(
         queue.Add(done.Stored);
         metrics.Ingested(done.Results.Sum(r => (long)r.Accepted), done.Stored.Sum(a => (long)a.Targets.Count));
     }
-
-    // A turn another node's transaction conflicted with is rolled back whole and written again, up to this often.
-    private const int MaxConflictRetries = 5;
 
     private async Task<Turn> WriteAsync(HubConnection db, List<Submission> group, List<Outcome> outcomes, CancellationToken cancellationToken)
     {

@@ -19,6 +19,29 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// <summary>True when <paramref name="exception"/> says another transaction conflicted with this one, which was rolled back and may simply be run again.</summary>
     public virtual bool IsConflict(DbException exception) => false;
 
+    // A piece of work rolled back by a conflicting transaction of another node is run again up to this often.
+    private const int MaxConflictRetries = 5;
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, and again (after <paramref name="beforeRetry"/>) each time a
+    /// conflicting transaction rolled it back (<see cref="IsConflict"/>), up to 5 times; whether it
+    /// may run again is also for <paramref name="canRetry"/> to say.
+    /// </summary>
+    public async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> work, Func<bool>? canRetry = null, Action? beforeRetry = null)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (DbException e) when (IsConflict(e) && conflicts < MaxConflictRetries && (canRetry?.Invoke() ?? true))
+            {
+                beforeRetry?.Invoke();
+            }
+        }
+    }
+
     /// <summary>Round trips to a database server since the process started (metrics), or null where storage is in-process.</summary>
     public virtual long? RoundTrips => null;
 
