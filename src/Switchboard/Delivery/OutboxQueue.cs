@@ -282,15 +282,21 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         }
         lock (_gate)
         {
-            foreach (var (activity, rowless) in page)
-            {
-                foreach (var slot in rowless)
-                {
-                    _ready.Enqueue(Event(activity, slot, null));
-                }
-            }
+            EnqueueRowless(page);
         }
         return true;
+    }
+
+    /// <summary>The events of these activities that have had no outcome, ready to deliver; under the gate.</summary>
+    private void EnqueueRowless(List<(StoredActivity Activity, List<int> Rowless)> page)
+    {
+        foreach (var (activity, rowless) in page)
+        {
+            foreach (var slot in rowless)
+            {
+                _ready.Enqueue(Event(activity, slot, null));
+            }
+        }
     }
 
     private async Task<bool> LoadBacklogAsync(CancellationToken cancellationToken)
@@ -311,13 +317,7 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         }
         lock (_gate)
         {
-            foreach (var (activity, rowless) in page)
-            {
-                foreach (var slot in rowless)
-                {
-                    _ready.Enqueue(Event(activity, slot, null));
-                }
-            }
+            EnqueueRowless(page);
             if (page.Count > 0)
             {
                 _backlogCursor = page[^1].Activity.Id + 1;
