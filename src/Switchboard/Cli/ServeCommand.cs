@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
-using Switchboard.Storage;
 
 namespace Switchboard.Cli;
 
@@ -45,16 +44,6 @@ internal static class ServeCommand
             {
                 await error.WriteLineAsync($"switchboard serve: invalid setting: {string.Join("; ", e.Failures)}");
                 return 2;
-            }
-            catch (StorageSettingException e)
-            {
-                await error.WriteLineAsync($"switchboard serve: {e.Message}");
-                return 2;
-            }
-            catch (System.Data.Common.DbException e) when (app is null || !app.Lifetime.ApplicationStarted.IsCancellationRequested)
-            {
-                await error.WriteLineAsync($"switchboard serve: cannot use the database: {e.Message}");
-                return 1;
             }
             catch (IOException e)
             {
