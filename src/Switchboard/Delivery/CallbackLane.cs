@@ -18,6 +18,35 @@ internal sealed class CallbackLane
 
     public int FailuresInARow { get; private set; }
 
+    /// <summary>
+    /// Where nodes share the rate limit: events waiting while this node asks the database for their
+    /// sends (one request at a time per callback, for all the events that wait).
+    /// </summary>
+    public Queue<OutboxEvent> AwaitingSends { get; } = new();
+
+    public bool TakingSends { get; set; }
+
+    // Sends taken from the shared window for events that then had to wait after all (the breaker
+    // opened): the next events to be sent use them, so a wait never takes a send twice.
+    private int _returnedSends;
+
+    public void ReturnSend() => Interlocked.Increment(ref _returnedSends);
+
+    public bool TryUseReturnedSend()
+    {
+        for (var left = Volatile.Read(ref _returnedSends); left > 0; left = Volatile.Read(ref _returnedSends))
+        {
+            if (Interlocked.CompareExchange(ref _returnedSends, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Until when (UNIX ms) the shared rate limit is known to be reached: events are suppressed without asking.</summary>
+    public long LimitReachedUntil { get; set; }
+
     /// <summary>While in the future (UNIX ms), the breaker is open: no requests to this callback.</summary>
     public long OpenUntil { get; private set; }
 
@@ -30,6 +59,17 @@ internal sealed class CallbackLane
             _rateLimit = new RateLimitWindow(periodMs);
         }
         return _rateLimit.TryTake(number, now);
+    }
+
+    /// <summary>Another node's breaker opened for this callback: no requests from here either until <paramref name="until"/>.</summary>
+    public bool PauseUntil(long until)
+    {
+        if (until <= OpenUntil)
+        {
+            return false;
+        }
+        OpenUntil = until;
+        return true;
     }
 
     /// <summary>Counts an attempt; enough failures in a row open the breaker for longer each time, up to 30 s.</summary>

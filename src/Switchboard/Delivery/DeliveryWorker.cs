@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
 using Switchboard.Matching;
 
@@ -17,7 +16,7 @@ internal sealed partial class DeliveryWorker(
     ApplicationSender applications,
     EmailUnsubscribes unsubscribes,
     OutboxWriter outcomes,
-    IOptions<DeliveryOptions> options,
+    ClusterLimits limits,
     DeliveryPolicy policy,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
@@ -70,7 +69,7 @@ internal sealed partial class DeliveryWorker(
                 Wait(outboxEvent, lane.OpenUntil);
                 return;
             }
-            if (lane.InFlight >= options.Value.MaxInFlightPerCallback)
+            if (lane.InFlight >= limits.InFlightCap)
             {
                 if (lane.Queued.Count < CallbackLane.MaxQueued)
                 {
@@ -82,7 +81,7 @@ internal sealed partial class DeliveryWorker(
                 }
                 return;
             }
-            if (!TakeRateLimit(outboxEvent, callback, lane, now))
+            if (TakeRateLimit(outboxEvent, callback, lane, now) != RateVerdict.Send)
             {
                 return;
             }
@@ -95,17 +94,128 @@ internal sealed partial class DeliveryWorker(
     /// delivery.md, Rate limit: the limit counts events, not attempts. An event takes a send from
     /// its callback's limit once, when it is about to be sent to that callback for the first time
     /// (a fallback has a limit of its own); its retries, and its waits for the breaker or behind
-    /// requests in flight, take nothing. False, with the event suppressed, when the limit is reached.
+    /// requests in flight, take nothing. Suppressed when the limit is reached. Where nodes share
+    /// the database the limit is the callback's across nodes (scaling.md): the event waits while
+    /// the database is asked, together with every other event that wants a send from it meanwhile.
+    /// Called under the lane's lock.
     /// </summary>
-    private bool TakeRateLimit(OutboxEvent outboxEvent, IndexedCallback callback, CallbackLane lane, long now)
+    private RateVerdict TakeRateLimit(OutboxEvent outboxEvent, IndexedCallback callback, CallbackLane lane, long now)
     {
-        if (outboxEvent.Tries > 0 || callback.RateLimit is not { } limit || lane.TryTakeSend(limit.Number, limit.Period * 1000L, now))
+        if (outboxEvent.Tries > 0 || callback.RateLimit is not { } limit || outboxEvent.SendTakenAt == callback.Id)
         {
-            return true;
+            return RateVerdict.Send;
+        }
+        if (limits.Shared && lane.TryUseReturnedSend())
+        {
+            outboxEvent.SendTakenAt = callback.Id;
+            return RateVerdict.Send;
+        }
+        if (limits.Shared && lane.LimitReachedUntil <= now)
+        {
+            lane.AwaitingSends.Enqueue(outboxEvent);
+            if (!lane.TakingSends)
+            {
+                lane.TakingSends = true;
+                _ = TakeSharedSendsAsync(lane, callback.Id, limit);
+            }
+            return RateVerdict.Waits;
+        }
+        if (!limits.Shared && lane.TryTakeSend(limit.Number, limit.Period * 1000L, now))
+        {
+            return RateVerdict.Send;
         }
         outcomes.Post(new Outcome(outboxEvent, EventStatus.Suppressed, now, null, callback.Id, false,
             $"rate limit of {limit.Number} events per {limit.Period} s reached"));
-        return false;
+        return RateVerdict.Suppressed;
+    }
+
+    /// <summary>
+    /// Asks the callback's shared window for a send for each event waiting on the lane; those
+    /// granted are dispatched again with their send taken, the rest find the limit reached.
+    /// </summary>
+    private async Task TakeSharedSendsAsync(CallbackLane lane, long callbackId, CallbackRateLimit limit)
+    {
+        int wanted;
+        lock (lane)
+        {
+            wanted = lane.AwaitingSends.Count;
+        }
+        var now = Now;
+        int granted;
+        try
+        {
+            (granted, var retryAt) = await limits.TakeSendsAsync(callbackId, limit, wanted, now, _stopping);
+            if (granted < wanted)
+            {
+                lock (lane)
+                {
+                    lane.LimitReachedUntil = retryAt;
+                }
+            }
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        {
+            LogSharedLimitFailed(logger, e, callbackId);
+            granted = -1;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        List<OutboxEvent> waiting;
+        lock (lane)
+        {
+            waiting = [.. lane.AwaitingSends];
+            lane.AwaitingSends.Clear();
+            lane.TakingSends = false;
+        }
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            if (granted < 0)
+            {
+                // The database did not answer: the events wait in storage and come back to ask again.
+                Wait(waiting[i], now + 1000);
+                continue;
+            }
+            if (i < granted)
+            {
+                waiting[i].SendTakenAt = callbackId;
+            }
+            Redispatch(waiting[i]);
+        }
+    }
+
+    private void Redispatch(OutboxEvent outboxEvent)
+    {
+        try
+        {
+            Dispatch(outboxEvent);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDispatchFailed(logger, e, outboxEvent.Uuid);
+            Wait(outboxEvent, Now + 60_000);
+        }
+    }
+
+    /// <summary>
+    /// scaling.md: another node's breaker opened for the callback, so this node pauses it too; the
+    /// events queued behind its requests wait in storage until then.
+    /// </summary>
+    public void Pause(long callbackId, long until)
+    {
+        var lane = LaneOf(callbackId);
+        lock (lane)
+        {
+            if (!lane.PauseUntil(until))
+            {
+                return;
+            }
+            while (lane.Queued.TryDequeue(out var waiting))
+            {
+                Wait(waiting, until);
+            }
+        }
     }
 
     /// <summary>
@@ -167,7 +277,13 @@ internal sealed partial class DeliveryWorker(
             IndexedCallback nextCallback;
             lock (lane)
             {
+                var openUntil = lane.OpenUntil;
                 lane.Record(result.Success, policy, Now);
+                if (lane.OpenUntil > openUntil && limits.Shared)
+                {
+                    // The breaker opened (or its pause grew) here: every node pauses the callback.
+                    _ = limits.PublishPauseAsync(callback.Id, lane.OpenUntil, _stopping);
+                }
                 if (lane.OpenUntil > Now)
                 {
                     while (lane.Queued.TryDequeue(out var waiting))
@@ -185,7 +301,7 @@ internal sealed partial class DeliveryWorker(
                     // Queued behind the requests in flight: only now is it sent, so only now does it count.
                     nextCallback = index.Callback(next.VoipId, next.CallbackId) ?? callback;
                 }
-                while (!TakeRateLimit(next, nextCallback, lane, Now));
+                while (TakeRateLimit(next, nextCallback, lane, Now) != RateVerdict.Send);
             }
             outboxEvent = next;
             callback = nextCallback;
@@ -237,6 +353,12 @@ internal sealed partial class DeliveryWorker(
     /// <summary>Lets the event go from memory until <paramref name="dueAtMs"/>; it is read back from storage then.</summary>
     private void Wait(OutboxEvent outboxEvent, long dueAtMs)
     {
+        if (outboxEvent.Tries == 0 && outboxEvent.SendTakenAt is { } taken && taken == outboxEvent.CallbackId)
+        {
+            // It leaves memory with a send taken and not used: the send stays with the callback's lane, not with it.
+            LaneOf(taken).ReturnSend();
+            outboxEvent.SendTakenAt = null;
+        }
         queue.Later(outboxEvent.Key, dueAtMs);
         queue.Settled(1);
     }
@@ -244,6 +366,21 @@ internal sealed partial class DeliveryWorker(
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not dispatch event {Uuid}; it is tried again in a minute")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, string uuid);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take sends from the rate limit of callback {CallbackId} in the database; its events try again in a second")]
+    private static partial void LogSharedLimitFailed(ILogger logger, Exception exception, long callbackId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending event {Uuid} failed inside the hub")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string uuid);
+}
+
+/// <summary>What the rate limit says of an event about to be sent.</summary>
+internal enum RateVerdict
+{
+    Send,
+
+    /// <summary>The limit is reached: the event is settled as suppressed.</summary>
+    Suppressed,
+
+    /// <summary>The event waits while the database is asked (limits shared by nodes).</summary>
+    Waits,
 }

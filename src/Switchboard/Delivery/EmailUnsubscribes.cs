@@ -19,6 +19,12 @@ internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock
     private readonly SemaphoreSlim _loading = new(1, 1);
     private byte[]? _key;
 
+    // Where nodes share the database: the newest unsubscribe read so far (UNIX ms, another node's clock).
+    private long _newestRead;
+
+    // Reads from this far before the newest one read again, for one committed late by a slow transaction.
+    private const long RereadMs = 60_000;
+
     public bool Contains(long listenerId) => _listeners.ContainsKey(listenerId);
 
     /// <summary>Reads the key (made on first use) and the unsubscribed listeners.</summary>
@@ -33,6 +39,20 @@ internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock
             _listeners.TryAdd(listenerId, 0);
         }
     }
+
+    /// <summary>scaling.md: catches up with the unsubscribes other nodes recorded since the newest one read.</summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await database.ConnectAsync(cancellationToken);
+        foreach (var (listenerId, at) in await EmailUnsubscribeTable.SinceAsync(db, _newestRead - RereadMs, cancellationToken))
+        {
+            _listeners.TryAdd(listenerId, 0);
+            _newestRead = Math.Max(_newestRead, at);
+        }
+    }
+
+    /// <summary>Another node told of an unsubscribe it recorded.</summary>
+    public void Heard(long listenerId) => _listeners.TryAdd(listenerId, 0);
 
     public async Task<string> TokenAsync(long listenerId, CancellationToken cancellationToken)
     {
@@ -51,6 +71,7 @@ internal sealed class EmailUnsubscribes(HubDatabase database, TimeProvider clock
         await using var db = await database.ConnectAsync(cancellationToken);
         await EmailUnsubscribeTable.InsertAsync(db, listenerId, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         _listeners.TryAdd(listenerId, 0);
+        await database.NotifyAsync(db, Hosting.ClusterNotice.Unsubscribe(listenerId), cancellationToken);
         return true;
     }
 

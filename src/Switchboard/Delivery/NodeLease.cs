@@ -25,6 +25,7 @@ internal sealed partial class NodeLease(
         await using var db = await database.ConnectAsync(cancellationToken);
         await NodeTable.RegisterAsync(db, new NodeRow(node.Id, node.Host, node.StartedAt, now), cancellationToken);
         await NodeTable.ExpireAsync(db, node.Id, database.SharedByNodes ? now - LeaseMs : null, cancellationToken);
+        node.LiveNodes = Math.Max(1, await NodeTable.CountLiveAsync(db, now - LeaseMs, cancellationToken));
         await NodeTable.TakeOrphansAsync(db, node.Id, cancellationToken);
     }
 
@@ -44,6 +45,7 @@ internal sealed partial class NodeLease(
                 await using var db = await database.ConnectAsync(stoppingToken);
                 await NodeTable.RegisterAsync(db, new NodeRow(node.Id, node.Host, node.StartedAt, now.ToUnixTimeMilliseconds()), stoppingToken);
                 var gone = await NodeTable.ExpireAsync(db, node.Id, now.ToUnixTimeMilliseconds() - LeaseMs, stoppingToken);
+                node.LiveNodes = Math.Max(1, await NodeTable.CountLiveAsync(db, now.ToUnixTimeMilliseconds() - LeaseMs, stoppingToken));
                 if (gone == 0 && now < nextSweep)
                 {
                     continue;

@@ -25,6 +25,9 @@ internal sealed partial class NotificationSender(
     private const int LastErrors = 5;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
 
+    // Long enough to send a hundred notices through a slow SMTP server; a node that dies meanwhile leaves them to another after it.
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = Durations.TryParse(options.Value.NotificationInterval, out var every) ? every : TimeSpan.FromSeconds(5);
@@ -48,9 +51,11 @@ internal sealed partial class NotificationSender(
     private async Task<bool> SendPendingAsync(CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        var pending = await NotificationTable.PendingAsync(db, cancellationToken);
-        foreach (var notice in pending)
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var pending = await NotificationTable.ClaimAsync(db, now, now + (long)ClaimFor.TotalMilliseconds, cancellationToken);
+        for (var i = 0; i < pending.Count; i++)
         {
+            var notice = pending[i];
             var profile = notice.ProfileId is { } profileId ? await ProfileTable.FindAsync(db, profileId, cancellationToken) : null;
             var (to, why) = Recipient(profile, notice.VoipId);
             if (to is null || !mailer.Configured)
@@ -85,6 +90,7 @@ internal sealed partial class NotificationSender(
                 continue;
             }
             LogRetrying(logger, notice.Kind, notice.CallbackId, result.Error);
+            await NotificationTable.ReleaseAsync(db, pending.Skip(i).Select(n => n.Id), cancellationToken);
             return false;
         }
         return true;

@@ -35,4 +35,10 @@ internal sealed class OutboxEvent(EventKey key, string uuid, StoredActivity acti
     public int Attempts { get; set; }
 
     public bool HasRow { get; set; }
+
+    /// <summary>
+    /// The callback whose shared rate limit this event has already taken its send from (scaling.md:
+    /// granted by the database before it is sent); null until then. A fallback takes anew.
+    /// </summary>
+    public long? SendTakenAt { get; set; }
 }

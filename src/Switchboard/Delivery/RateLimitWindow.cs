@@ -41,16 +41,46 @@ internal sealed class RateLimitWindow
     /// Counts a send at <paramref name="nowMs"/> (UNIX ms) unless <paramref name="number"/> are
     /// already counted in the window; false then, and nothing is counted.
     /// </summary>
-    public bool TryTake(int number, long nowMs)
+    public bool TryTake(int number, long nowMs) => Take(number, nowMs, 1) == 1;
+
+    /// <summary>
+    /// Counts up to <paramref name="wanted"/> sends at <paramref name="nowMs"/>, as many as the limit
+    /// leaves room for; how many were counted.
+    /// </summary>
+    public int Take(int number, long nowMs, int wanted)
     {
         Advance(Math.Max(0, nowMs) / _bucketMs);
-        if (_total >= number)
+        var granted = (int)Math.Clamp(number - _total, 0, wanted);
+        _counts[Slot(_current)] += granted;
+        _total += granted;
+        return granted;
+    }
+
+    /// <summary>When the next bucket starts: the earliest a full window can have room again.</summary>
+    public long NextBucketAt(long nowMs) => ((Math.Max(0, nowMs) / _bucketMs) + 1) * _bucketMs;
+
+    /// <summary>The window as a row of <c>rate_budgets</c> keeps it, where nodes share one window per callback.</summary>
+    public (long Bucket, string Counts) Save() => (_current, string.Join(',', _counts));
+
+    /// <summary>A window saved by <see cref="Save"/>; a fresh one when it was saved for another period or does not parse.</summary>
+    public static RateLimitWindow Restore(long periodMs, long savedPeriodMs, long bucket, string counts)
+    {
+        var window = new RateLimitWindow(periodMs);
+        var parts = counts.Split(',');
+        if (savedPeriodMs != periodMs || parts.Length != Buckets + 1)
         {
-            return false;
+            return window;
         }
-        _counts[Slot(_current)]++;
-        _total++;
-        return true;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.CultureInfo.InvariantCulture, out window._counts[i]) || window._counts[i] < 0)
+            {
+                return new RateLimitWindow(periodMs);
+            }
+            window._total += window._counts[i];
+        }
+        window._current = bucket;
+        return window;
     }
 
     private void Advance(long bucket)

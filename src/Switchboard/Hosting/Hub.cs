@@ -39,6 +39,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<HubNode>();
         builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddSingleton<DeliveryPolicy>();
+        builder.Services.AddSingleton<ClusterLimits>();
         builder.Services.AddSingleton<HttpSender>();
         builder.Services.AddSingleton<DeliveryRandom>();
         builder.Services.AddSingleton<HubMetrics>();
@@ -47,7 +48,7 @@ internal static partial class Hub
         AddWorker<NodeLease>(builder.Services);
         AddWorker<OutboxWriter>(builder.Services);
         builder.Services.AddHostedService<RetentionWorker>();
-        builder.Services.AddHostedService<ConfigRefreshWorker>();
+        builder.Services.AddHostedService<ClusterSync>();
         AddWorker<DeliveryWorker>(builder.Services);
         builder.AddEmailAndApplications();
 

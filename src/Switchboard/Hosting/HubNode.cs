@@ -11,4 +11,7 @@ internal sealed class HubNode(TimeProvider clock)
     public string Host { get; } = Environment.MachineName;
 
     public long StartedAt { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>How many nodes, this one included, had a live heartbeat at its last heartbeat: what a callback's in-flight cap is shared out by.</summary>
+    public int LiveNodes { get; set; } = 1;
 }

@@ -33,6 +33,7 @@ internal sealed class ListenerIndex(HubDatabase database)
         await using (var db = await database.ConnectAsync(cancellationToken))
         {
             await AccountVersionTable.BumpAsync(db, voipId, cancellationToken);
+            await database.NotifyAsync(db, Hosting.ClusterNotice.Config(voipId), cancellationToken);
         }
         await LoadAsync(voipId, cancellationToken);
     }

@@ -35,6 +35,22 @@ internal static class CallbackHealthTable
             r => new CallbackHealthRow(r.GetInt64(0), r.GetInt64(1), r.GetNullableInt64(2)), cancellationToken))!;
     }
 
+    /// <summary>Records that the callback's breaker is open until <paramref name="until"/> (a later pause recorded meanwhile stays).</summary>
+    public static Task PauseAsync(HubConnection db, long callbackId, long until, CancellationToken cancellationToken) =>
+        HubConnection.ExecuteAsync(
+            db.Command("""
+                INSERT INTO callback_health (callback_id, failing_since, exhausted, last_success_at, notified_at, paused_until) VALUES (@id, NULL, 0, NULL, NULL, @until)
+                ON CONFLICT (callback_id) DO UPDATE SET paused_until = @until
+                WHERE callback_health.paused_until IS NULL OR callback_health.paused_until < @until
+                """).With("@id", callbackId).With("@until", until),
+            cancellationToken);
+
+    /// <summary>The callbacks whose breaker some node has open after <paramref name="now"/>, and until when.</summary>
+    public static Task<List<(long CallbackId, long Until)>> PausedAsync(HubConnection db, long now, CancellationToken cancellationToken) =>
+        HubConnection.ListAsync(
+            db.Command("SELECT callback_id, paused_until FROM callback_health WHERE paused_until > @now").With("@now", now),
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken);
+
     public static Task MarkNotifiedAsync(HubConnection db, long callbackId, long now, CancellationToken cancellationToken) =>
         HubConnection.ExecuteAsync(db.Command("UPDATE callback_health SET notified_at = @now WHERE callback_id = @id").With("@id", callbackId).With("@now", now), cancellationToken);
 

@@ -42,6 +42,19 @@ internal abstract class HubDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells the other nodes <paramref name="notice"/> (a <c>ClusterNotice</c>) when the connection's
+    /// transaction commits, at once outside one; nothing where no other node shares the data.
+    /// </summary>
+    public virtual Task NotifyAsync(HubConnection db, string notice, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Hands every notice the other nodes send to <paramref name="heard"/> until cancelled, or
+    /// throws when the connection it listens on fails; where no other node shares the data there
+    /// is nothing to hear.
+    /// </summary>
+    public virtual Task ListenAsync(Action<string> heard, CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
     /// <summary>Round trips to a database server since the process started (metrics), or null where storage is in-process.</summary>
     public virtual long? RoundTrips => null;
 

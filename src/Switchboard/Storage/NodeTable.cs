@@ -25,6 +25,10 @@ internal static class NodeTable
             db.Command($"DELETE FROM nodes WHERE id <> @keep{(cutoff is null ? "" : " AND heartbeat_at < @cutoff")}").With("@keep", keep).With("@cutoff", cutoff),
             cancellationToken);
 
+    /// <summary>How many nodes have a heartbeat at <paramref name="cutoff"/> or later.</summary>
+    public static async Task<int> CountLiveAsync(HubConnection db, long cutoff, CancellationToken cancellationToken) =>
+        (int)await HubConnection.Int64Async(db.Command("SELECT COUNT(*) FROM nodes WHERE heartbeat_at >= @cutoff").With("@cutoff", cutoff), cancellationToken);
+
     /// <summary>A graceful stop: the others may take what this node still holds at once.</summary>
     public static Task LeaveAsync(HubConnection db, string id, CancellationToken cancellationToken) =>
         HubConnection.ExecuteAsync(db.Command("DELETE FROM nodes WHERE id = @id").With("@id", id), cancellationToken);

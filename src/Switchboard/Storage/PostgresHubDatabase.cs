@@ -13,6 +13,9 @@ internal sealed class PostgresHubDatabase : HubDatabase
     // pg_advisory_lock key of start-up (migrations, the first operator token): "swbd" in ASCII.
     private const long StartUpLock = 0x73776264;
 
+    // The channel of NOTIFY between nodes (ClusterNotice).
+    private const string NoticeChannel = "switchboard";
+
     private readonly NpgsqlDataSource _source;
     private readonly MeterListener _operations = new();
     private long _roundTrips;
@@ -63,6 +66,25 @@ internal sealed class PostgresHubDatabase : HubDatabase
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken);
+
+    public override Task NotifyAsync(HubConnection db, string notice, CancellationToken cancellationToken) =>
+        HubConnection.ExecuteAsync(db.Command($"SELECT pg_notify('{NoticeChannel}', @notice)").With("@notice", notice), cancellationToken);
+
+    public override async Task ListenAsync(Action<string> heard, CancellationToken cancellationToken)
+    {
+        // A connection of its own for as long as it listens: a pooled one would be handed to others.
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        connection.Notification += (_, e) => heard(e.Payload);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"LISTEN {NoticeChannel}";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        while (true)
+        {
+            await connection.WaitAsync(cancellationToken);
+        }
+    }
 
     public override ValueTask DisposeAsync()
     {
