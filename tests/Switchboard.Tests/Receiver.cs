@@ -32,6 +32,12 @@ internal sealed class Receiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most requests this receiver was answering at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
     /// <summary>The requests that carried events (not the <c>{"test": 1}</c> verification).</summary>
     public IEnumerable<ReceivedRequest> Events => Requests.Where(r => !(r.Headers.TryGetValue("webhook-id", out var id) && id.StartsWith("test_", StringComparison.Ordinal)));
 
@@ -69,9 +75,21 @@ internal sealed class Receiver : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body);
             receiver.Requests.Enqueue(request);
-            if (receiver.Delay > TimeSpan.Zero)
+            var inFlight = Interlocked.Increment(ref receiver._inFlight);
+            for (var max = receiver.MaxInFlight; inFlight > max; max = receiver.MaxInFlight)
             {
-                await Task.Delay(receiver.Delay, context.RequestAborted);
+                Interlocked.CompareExchange(ref receiver._maxInFlight, inFlight, max);
+            }
+            try
+            {
+                if (receiver.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(receiver.Delay, context.RequestAborted);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref receiver._inFlight);
             }
             var (status, headers) = receiver.Answer?.Invoke(request) ?? (receiver.Status, null);
             context.Response.StatusCode = status;
