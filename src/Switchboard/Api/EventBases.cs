@@ -64,8 +64,18 @@ internal static class EventBases
         {
             context.Request.EnableBuffering();
         }
-        var result = await database.RetryOnConflictAsync(
-            async () => await next(invocation), () => context.Request.Body.CanSeek, () => context.Request.Body.Position = 0);
+        object? result;
+        try
+        {
+            result = await database.RetryOnConflictAsync(
+                async () => await next(invocation), () => context.Request.Body.CanSeek, () => context.Request.Body.Position = 0);
+        }
+        catch (System.Data.Common.DbException conflict) when (database.IsConflict(conflict))
+        {
+            // Rolled back by conflicting changes each time it ran: nothing of it holds, and it may be sent again.
+            context.Response.Headers.RetryAfter = "1";
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "Other changes to the same data kept conflicting with this one; nothing was changed. Send it again.");
+        }
         // api.md, Listeners: a change holds for the next activity ingested after the answer,
         // so the account's matching index is rebuilt before the answer goes out.
         await context.RequestServices.GetRequiredService<ListenerIndex>().ChangedAsync(voipId, CancellationToken.None);
