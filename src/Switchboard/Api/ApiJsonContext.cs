@@ -33,6 +33,8 @@ namespace Switchboard.Api;
 [JsonSerializable(typeof(ExpressRequest))]
 [JsonSerializable(typeof(DeleteResult))]
 [JsonSerializable(typeof(EventDelivery))]
+[JsonSerializable(typeof(ReplayRequest))]
+[JsonSerializable(typeof(ReplayQueued))]
 [JsonSerializable(typeof(Page<EventDelivery>))]
 [JsonSerializable(typeof(EventDeliveryDetail))]
 [JsonSerializable(typeof(Ingest.IngestResult))]

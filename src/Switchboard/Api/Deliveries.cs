@@ -53,6 +53,11 @@ internal static class Deliveries
             .WithSummary("Queue an event for delivery again")
             .WithDescription("For a delivered, failed or suppressed event: it goes to the listener's callback again with a fresh set of retries; "
                 + "earlier attempts stay in the log. 409 while the event is still pending.");
+        events.MapPost("/replay", Replay).Accepts<ReplayRequest>("application/json").Produces<ReplayQueued>(StatusCodes.Status202Accepted)
+            .WithSummary("Replay a listener's events in bulk")
+            .WithDescription("Every event of the listener with the given status (failed, suppressed or delivered; default failed) whose activity was "
+                + "acknowledged in [since, until) (UNIX seconds; until null: up to now) goes to the listener's callback again, in the original order, "
+                + "with a fresh set of retries. Answers at once with how many; the work runs in the background.");
     }
 
     /// <summary>UNIX milliseconds as ISO 8601 UTC with milliseconds (the format of <c>@time</c>).</summary>
@@ -115,7 +120,7 @@ internal static class Deliveries
         {
             return ApiResults.NotFound("Event");
         }
-        if (!await EventTable.RedeliverAsync(db, listener_id, found.Key.ActivityId, now, node.Id, cancellationToken))
+        if (!await EventTable.RedeliverAsync(db, found, now, node.Id, cancellationToken))
         {
             return ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
         }
@@ -124,4 +129,49 @@ internal static class Deliveries
         queue.Later(row.Key, now);
         return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Relaxed.EventDelivery, statusCode: StatusCodes.Status202Accepted);
     }
+
+    private static async Task<IResult> Replay(
+        long listener_id, HttpContext context, HubDatabase database, ReplayWorker replays, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (document, error) = await JsonBody.ReadObjectAsync(context.Request);
+        if (document is null)
+        {
+            return error!;
+        }
+        using (document)
+        {
+            var body = document.RootElement;
+            var errors = new FieldErrors();
+            errors.RejectUnknown(body, "status", "since", "until");
+            var status = errors.OneOf(body, "status", required: false, EventStatus.Delivered, EventStatus.Failed, EventStatus.Suppressed) ?? EventStatus.Failed;
+            var since = errors.Integer(body, "since", required: true, min: 0, max: MaxUnixSeconds);
+            var until = errors.Integer(body, "until", required: false, nullable: true, min: 0, max: MaxUnixSeconds);
+            if (since is { } from && until is { } to && to <= from)
+            {
+                errors.Add("until", "must be later than since, or null");
+            }
+            if (errors.Any)
+            {
+                return ApiResults.Invalid(errors.All);
+            }
+            await using var db = await database.ConnectAsync(cancellationToken);
+            if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is not { } listener)
+            {
+                return ApiResults.NotFound("Listener");
+            }
+            var queued = await ReplayTable.CreateAsync(db, listener.VoipId, listener_id, status, since!.Value * 1000, until is { } end ? end * 1000 : long.MaxValue,
+                node.Id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+            replays.Wake();
+            return TypedResults.Json(new ReplayQueued(queued), ApiJsonContext.Relaxed.ReplayQueued, statusCode: StatusCodes.Status202Accepted);
+        }
+    }
+
+    // Year 9999: later times cannot be stored in milliseconds of a 64-bit integer without care, and mean nothing here.
+    private const long MaxUnixSeconds = 253_402_300_799;
 }
+
+/// <summary>A replay body (api.md, Deliveries): <c>status</c> failed, suppressed or delivered (default failed), <c>since</c> and <c>until</c> UNIX seconds.</summary>
+internal sealed record ReplayRequest(string? Status, long Since, long? Until);
+
+/// <summary>How many events a replay queues again.</summary>
+internal sealed record ReplayQueued(long Queued);

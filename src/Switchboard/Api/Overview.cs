@@ -83,7 +83,7 @@ internal static class Overview
                 callbackId = (await CallbackTable.InsertAsync(db, row, cancellationToken)).Id;
             }
             var listener = await ListenerTable.InsertAsync(db,
-                new Listener(0, owner.VoipId, owner.ExtensionId, input.Listener.Version ?? ListenerInput.Version2, callbackId, now.ToUnixTimeSeconds(), input.Listener.ExpiresAt),
+                new Listener(0, owner.VoipId, owner.ExtensionId, input.Listener.Version ?? ListenerInput.Version2, callbackId, now.ToUnixTimeSeconds(), input.Listener.ExpiresAt, input.Listener.Ordered ?? false),
                 cancellationToken);
             foreach (var tags in input.Subscriptions)
             {

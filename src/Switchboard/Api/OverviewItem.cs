@@ -12,7 +12,7 @@ internal sealed record OverviewCallback(
 
 /// <summary>One listener of the overview with everything it uses.</summary>
 internal sealed record OverviewItem(
-    long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long CreatedAt, long? ExpiresAt,
+    long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long CreatedAt, long? ExpiresAt, bool Ordered,
     [property: JsonPropertyName(":callback")] OverviewCallback? Callback,
     [property: JsonPropertyName(":subscriptions")] IReadOnlyList<SubscriptionView> Subscriptions,
     [property: JsonPropertyName(":filters")] IReadOnlyList<ListenerFilter> Filters)
@@ -31,7 +31,7 @@ internal sealed record OverviewItem(
         }
         var subscriptions = await SubscriptionTable.OfListenerAsync(db, listener.Id, cancellationToken);
         var filters = await FilterTable.OfListenerAsync(db, listener.Id, cancellationToken);
-        return new OverviewItem(listener.Id, listener.VoipId, listener.ExtensionId, listener.Version, listener.CallbackId, listener.CreatedAt, listener.ExpiresAt,
+        return new OverviewItem(listener.Id, listener.VoipId, listener.ExtensionId, listener.Version, listener.CallbackId, listener.CreatedAt, listener.ExpiresAt, listener.Ordered,
             shown, [.. subscriptions.Select(SubscriptionView.Of)], filters);
     }
 }
@@ -43,7 +43,8 @@ internal sealed record ExpressRequest(
     [property: JsonPropertyName(":subscriptions")] IReadOnlyList<SubscriptionRequest> Subscriptions,
     [property: JsonPropertyName(":filters")] IReadOnlyList<FilterRequest>? Filters,
     string? Version,
-    long? ExpiresAt);
+    long? ExpiresAt,
+    bool? Ordered);
 
 /// <summary>An inline callback of an express create, which may carry an inline profile.</summary>
 internal sealed record ExpressCallbackRequest(

@@ -17,6 +17,7 @@ internal sealed partial class DeliveryWorker(
     EmailUnsubscribes unsubscribes,
     OutboxWriter outcomes,
     ClusterLimits limits,
+    OrderGate order,
     DeliveryPolicy policy,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
@@ -48,6 +49,12 @@ internal sealed partial class DeliveryWorker(
 
     private void Dispatch(OutboxEvent outboxEvent)
     {
+        if (outboxEvent.Target.Ordered && !order.TryEnter(outboxEvent))
+        {
+            // Behind an earlier event of its object: let go from memory until that one has ended.
+            queue.Settled(1);
+            return;
+        }
         var now = Now;
         var callback = Resolve(outboxEvent, now);
         if (callback is null)

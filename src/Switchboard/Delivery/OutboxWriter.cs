@@ -24,6 +24,7 @@ internal sealed partial class OutboxWriter(
     HubDatabase database,
     HubNode node,
     OutboxQueue queue,
+    OrderGate order,
     ListenerIndex index,
     DeliveryPolicy policy,
     HubMetrics metrics,
@@ -249,6 +250,10 @@ internal sealed partial class OutboxWriter(
             if (outcome.Status == EventStatus.Pending)
             {
                 queue.Later(outcome.Event.Key, outcome.NextAttemptAt);
+            }
+            else if (outcome.Event.Target.Ordered)
+            {
+                order.Ended(outcome.Event);
             }
         }
         queue.Settled(outcomes.Count);

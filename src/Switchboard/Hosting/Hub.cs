@@ -38,6 +38,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<EventUuids>();
         builder.Services.AddSingleton<HubNode>();
         builder.Services.AddSingleton<OutboxQueue>();
+        builder.Services.AddSingleton<OrderGate>();
         builder.Services.AddSingleton<DeliveryPolicy>();
         builder.Services.AddSingleton<ClusterLimits>();
         builder.Services.AddSingleton<HttpSender>();
@@ -50,6 +51,7 @@ internal static partial class Hub
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddHostedService<ClusterSync>();
         AddWorker<DeliveryWorker>(builder.Services);
+        AddWorker<ReplayWorker>(builder.Services);
         builder.AddEmailAndApplications();
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -111,6 +113,7 @@ internal static partial class Hub
         await app.Services.GetRequiredService<ListenerIndex>().LoadAllAsync(cancellationToken);
         // Before the hub takes requests: what ingest hands over from now on is never also read back.
         await app.Services.GetRequiredService<NodeLease>().JoinAsync(cancellationToken);
+        await app.Services.GetRequiredService<OrderGate>().SeedAsync(cancellationToken);
         await app.Services.GetRequiredService<OutboxQueue>().RecoverAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
