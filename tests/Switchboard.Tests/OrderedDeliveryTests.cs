@@ -137,6 +137,66 @@ public class OrderedDeliveryTests
         }
     }
 
+    [PostgresFact]
+    public async Task On_two_nodes_each_calls_events_arrive_in_order_though_its_steps_were_acknowledged_by_both()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", $"--Delivery:RetrySchedule={string.Join(',', Enumerable.Repeat("10ms", 15))}", "--Delivery:BreakerFailures=1000"];
+        await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
+        await using var receiver = await Receiver.StartAsync();
+        using var account = Client(node1.Url, accountToken);
+        using var producer1 = Client(node1.Url, operatorToken);
+        using var producer2 = Client(node2.Url, operatorToken);
+        await ListenAsync(account, AccountBase, receiver.Url, [["call"]], listenerExtra: Ordered);
+        var random = new Random(20261204);
+        var answered = new ConcurrentQueue<(string Object, long Step, int Status)>();
+        receiver.Answer = request =>
+        {
+            if (IsTest(request))
+            {
+                return (200, null);
+            }
+            int status;
+            lock (random)
+            {
+                status = random.NextDouble() < 0.3 ? 503 : 200;
+            }
+            var (objectUuid, step) = Step(request);
+            answered.Enqueue((objectUuid, step, status));
+            return (status, null);
+        };
+
+        // Each step of every call acknowledged by one node, the next step by the other.
+        const int Calls = 10, Steps = 6;
+        var activities = Interleaved(Calls, Steps);
+        for (var step = 0; step < Steps; step++)
+        {
+            await ExpectAsync(await IngestBatchAsync(step % 2 == 0 ? producer1 : producer2, activities.Skip(step * Calls).Take(Calls)), HttpStatusCode.Accepted);
+        }
+        await receiver.WaitForAsync(_ => answered.Count(a => a.Status == 200) >= Calls * Steps, TimeSpan.FromSeconds(60), "every event answered 200");
+
+        foreach (var call in answered.GroupBy(a => a.Object))
+        {
+            var attempts = call.ToList();
+            for (var i = 1; i < attempts.Count; i++)
+            {
+                var (before, now) = (attempts[i - 1], attempts[i]);
+                Assert.True(now.Step == before.Step ? before.Status != 200 : now.Step == before.Step + 1 && before.Status == 200,
+                    $"{call.Key}: step {now.Step} came after step {before.Step} answered {before.Status}");
+            }
+        }
+    }
+
+    private static HttpClient Client(string url, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     [Fact]
     public async Task Ordered_is_a_listener_field_of_create_change_express_create_overview_and_list()
     {

@@ -70,6 +70,23 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
         }
     }
 
+    /// <summary>
+    /// Where nodes share the database, another node may hold an earlier event of the object: true
+    /// when storage has none before this one; else when to look again (the earlier one's next try,
+    /// or soon while it is being sent).
+    /// </summary>
+    public async Task<(bool First, long LookAgainAt)> IsFirstAsync(OutboxEvent outboxEvent, CancellationToken cancellationToken)
+    {
+        await using var db = await database.ConnectAsync(cancellationToken);
+        var first = await OrderedEventTable.FirstAsync(db, outboxEvent.ListenerId, outboxEvent.Activity.DataObjectUuid, cancellationToken);
+        var soon = clock.GetUtcNow().ToUnixTimeMilliseconds() + LookAgainMs;
+        return first is not { } earlier || earlier.ActivityId >= outboxEvent.Key.ActivityId
+            ? (true, 0)
+            : (false, Math.Max(soon, (earlier.NextAttemptAt ?? 0) + LookAgainMs));
+    }
+
+    private const long LookAgainMs = 200;
+
     /// <summary>The event that waits behind the one in flight for the same object, if any (the delivery log's status_reason).</summary>
     public long? HeadOf(long listenerId, string objectUuid)
     {

@@ -17,13 +17,18 @@ internal static class OrderedEventTable
             db.Command("SELECT listener_id, object_uuid, MIN(activity_id) FROM ordered_events GROUP BY listener_id, object_uuid"),
             r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2)), cancellationToken);
 
-    /// <summary>The activity of the first event of the listener's object that has not ended; null when none.</summary>
-    public static async Task<long?> HeadAsync(HubConnection db, long listenerId, string objectUuid, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command("SELECT MIN(activity_id) FROM ordered_events WHERE listener_id = @listener AND object_uuid = @object")
-            .With("@listener", listenerId).With("@object", objectUuid);
-        return await command.ExecuteScalarAsync(cancellationToken) is { } head and not DBNull ? Convert.ToInt64(head, System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
+    /// <summary>
+    /// The first event of the listener's object that has not ended, whichever node holds it, with
+    /// when its next try is due if it waits for one; null when none.
+    /// </summary>
+    public static async Task<(long ActivityId, long? NextAttemptAt)?> FirstAsync(HubConnection db, long listenerId, string objectUuid, CancellationToken cancellationToken) =>
+        await HubConnection.ListAsync(
+            db.Command("""
+                SELECT o.activity_id, d.next_attempt_at FROM ordered_events o
+                LEFT JOIN deliveries d ON d.listener_id = o.listener_id AND d.activity_id = o.activity_id
+                WHERE o.listener_id = @listener AND o.object_uuid = @object ORDER BY o.activity_id LIMIT 1
+                """).With("@listener", listenerId).With("@object", objectUuid),
+            r => ((long, long?)?)(r.GetInt64(0), r.GetNullableInt64(1)), cancellationToken) is [var first] ? first : null;
 
     /// <summary>Puts events queued again (a redelivery, a replay) back in their object's order.</summary>
     public static Task<int> EnterAsync(HubConnection db, long listenerId, string objectUuid, EventKey key, CancellationToken cancellationToken) =>
