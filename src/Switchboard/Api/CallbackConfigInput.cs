@@ -65,14 +65,9 @@ internal static class CallbackConfigInput
     {
         if (config.TryGetProperty("url", out var url))
         {
-            var text = url.ValueKind == JsonValueKind.String ? url.GetString()! : "";
-            if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            if (url.ValueKind == JsonValueKind.String && ParseUrl(url.GetString()!) is { } uri)
             {
-                return CallbackMode.Https;
-            }
-            if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-            {
-                return CallbackMode.Http;
+                return uri.Scheme == Uri.UriSchemeHttps ? CallbackMode.Https : CallbackMode.Http;
             }
             errors.Add("config.url", "must be an absolute http or https URL");
             return null;
@@ -95,7 +90,7 @@ internal static class CallbackConfigInput
         var url = at.String(config, "url", required: true, maxLength: 2048);
         if (url is not null)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0 || uri.UserInfo.Length > 0)
+            if (ParseUrl(url) is not { } uri)
             {
                 at.Add("url", "must be an absolute http or https URL");
             }
@@ -224,6 +219,22 @@ internal static class CallbackConfigInput
             return null;
         }
         return new CheckedConfig(CallbackMode.Application, JsonSerializer.SerializeToElement(new ApplicationCallbackConfig(application, normalised.Value), CallbackConfigJsonContext.Default.ApplicationCallbackConfig), null);
+    }
+
+    /// <summary>
+    /// The one check of a callback URL, whether the mode is given or inferred. Uri would quietly
+    /// repair what no HTTP client sends as typed (<c>http:\\host</c>, a tab or a space, which it
+    /// turns into slashes or drops), so those are refused rather than stored in a shape that
+    /// means one URL to the user and another to the sender.
+    /// </summary>
+    private static Uri? ParseUrl(string text)
+    {
+        var typed = text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        if (!typed || text.Any(c => c is '\\' or <= ' ' or '\u007f'))
+        {
+            return null;
+        }
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is ("http" or "https") && uri.Host.Length > 0 && uri.UserInfo.Length == 0 ? uri : null;
     }
 
     /// <summary>RFC 9110 token characters.</summary>
