@@ -25,6 +25,9 @@ internal static class CallbackConfigInput
 
     private const int MaxHeaders = 50;
 
+    /// <summary>Standard Webhooks asks for keys of 24 bytes (192 bits) or more; a shorter one makes signatures guessable.</summary>
+    private const int MinSecretBytes = 24;
+
     /// <summary>
     /// Bounds of <c>rate-limit</c> (api.md): a million events, over at most 30 days. Beyond them a
     /// limit stops limiting anything a receiver would notice.
@@ -109,9 +112,9 @@ internal static class CallbackConfigInput
         {
             secret = stored.Secret; // the masked value sent back: keep what is stored
         }
-        else if ((secret = at.String(config, "secret", required: false, nullable: true, maxLength: 512)) is not null && !WebhookSignature.IsValidSecret(secret))
+        else if ((secret = at.String(config, "secret", required: false, nullable: true, maxLength: 512)) is not null && !IsSigningSecret(secret))
         {
-            at.Add("secret", "must be a Standard Webhooks secret: whsec_ followed by base64");
+            at.Add("secret", $"must be a Standard Webhooks secret: whsec_ followed by the base64 of at least {MinSecretBytes} bytes");
         }
         if (at.Any || url is null || method is null)
         {
@@ -235,6 +238,21 @@ internal static class CallbackConfigInput
             return null;
         }
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is ("http" or "https") && uri.Host.Length > 0 && uri.UserInfo.Length == 0 ? uri : null;
+    }
+
+    /// <summary>
+    /// Stricter than what a receiver accepts (<see cref="WebhookSignature.IsValidSecret"/> also takes bare
+    /// base64): the prefix tells a pasted secret from any other string, and the hub is where keys are set.
+    /// </summary>
+    private static bool IsSigningSecret(string secret)
+    {
+        if (!secret.StartsWith(WebhookSignature.SecretPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var encoded = secret.AsSpan(WebhookSignature.SecretPrefix.Length);
+        Span<byte> key = stackalloc byte[encoded.Length];
+        return Convert.TryFromBase64Chars(encoded, key, out var length) && length >= MinSecretBytes;
     }
 
     /// <summary>RFC 9110 token characters.</summary>
