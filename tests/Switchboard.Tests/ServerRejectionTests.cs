@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Switchboard.Storage;
+using static Switchboard.Tests.Api;
+
+namespace Switchboard.Tests;
+
+/// <summary>
+/// api.md, Errors: what the web server refuses still answers with the <c>@error</c> envelope,
+/// with a message naming what was wrong.
+/// </summary>
+public class ServerRejectionTests(SharedHub fixture) : IClassFixture<SharedHub>
+{
+    [Fact]
+    public async Task A_body_sent_too_slowly_is_408_with_the_envelope_naming_the_body()
+    {
+        using var client = await fixture.Hub.ClientAsync(TokenScope.Account, 1000002);
+        var token = client.DefaultRequestHeaders.Authorization!.Parameter;
+
+        // Kestrel wants 240 bytes a second after a grace of 5 s; one byte in 7 s is too slow.
+        var (status, body) = await RawAsync(
+            $"POST {AccountBase}/profiles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{",
+            pause: TimeSpan.FromSeconds(7), "\"name\": \"P\"");
+
+        Assert.Equal(408, status);
+        Assert.Equal("Request timeout: the request body arrived too slowly.", Message(body, 408));
+    }
+
+    private static string Message(string body, int status)
+    {
+        using var document = JsonDocument.Parse(body);
+        var error = document.RootElement.GetProperty("@error");
+        Assert.Equal(status, error.GetProperty("@httpStatusCode").GetInt32());
+        return error.GetProperty("@message").GetString()!;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="first"/>, waits <paramref name="pause"/>, sends the rest, and reads until
+    /// the hub closes: the first status, and everything after the first head with chunked framing removed.
+    /// </summary>
+    private async Task<(int Status, string Body)> RawAsync(string first, TimeSpan pause = default, string rest = "")
+    {
+        var url = new Uri(fixture.Hub.Url);
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(url.Host, url.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(first));
+        if (pause > TimeSpan.Zero)
+        {
+            await Task.Delay(pause);
+            try
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(rest));
+            }
+            catch (IOException)
+            {
+                // The hub answered and closed already.
+            }
+        }
+        using var read = new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(read).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (IOException)
+        {
+            // A reset after the answer: what was read is the answer.
+        }
+        var text = Encoding.UTF8.GetString(read.ToArray());
+        Assert.True(text.StartsWith("HTTP/1.1 ", StringComparison.Ordinal), $"not an HTTP answer: {text}");
+        var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var head = text[..headEnd];
+        var body = text[(headEnd + 4)..];
+        if (head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            var unchunked = new StringBuilder();
+            var at = 0;
+            while (true)
+            {
+                var lineEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+                var size = Convert.ToInt32(body[at..lineEnd], 16);
+                if (size == 0)
+                {
+                    unchunked.Append(body[(lineEnd + 4)..]);
+                    break;
+                }
+                unchunked.Append(body, lineEnd + 2, size);
+                at = lineEnd + 2 + size + 2;
+            }
+            body = unchunked.ToString();
+        }
+        return (int.Parse(head[9..12], System.Globalization.CultureInfo.InvariantCulture), body);
+    }
+}
