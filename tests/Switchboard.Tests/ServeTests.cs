@@ -60,6 +60,26 @@ public class ServeTests
         Assert.DoesNotContain("sb_", second.Console, StringComparison.Ordinal);
     }
 
+    [SqliteFact]
+    public async Task The_data_folder_and_the_database_with_its_wal_and_shm_files_are_the_owners_alone()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"), "data");
+        await using var hub = await TestHub.StartAsync(dataDirectory);
+        using var client = await hub.ClientAsync(Switchboard.Storage.TokenScope.Account, 1000002);
+        // A write, so that the write-ahead log holds something.
+        await Api.CreateAsync(client, $"{Api.AccountBase}/profiles", """{"name": "P"}""");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDirectory));
+        foreach (var name in new[] { "switchboard.db", "switchboard.db-wal", "switchboard.db-shm" })
+        {
+            Assert.Equal((name, UnixFileMode.UserRead | UnixFileMode.UserWrite), (name, File.GetUnixFileMode(Path.Combine(dataDirectory, name))));
+        }
+    }
+
     [Fact]
     public async Task An_invalid_setting_stops_start_up_naming_it()
     {

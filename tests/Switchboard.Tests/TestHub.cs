@@ -40,7 +40,7 @@ internal sealed class TestHub : IAsyncDisposable
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
         // On PostgreSQL each data directory stands for a database of its own, so a hub started again on it finds its data.
         var postgres = TestPostgres.DatabaseFor(dataDirectory);
-        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", .. settings], postgres));
+        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", "--Api:FailedAuthPerSecond=100000", "--Api:FailedAuthBurst=100000", .. settings], postgres));
         var console = new StringWriter();
         var url = await Hub.StartAsync(app, console, CancellationToken.None);
         return new TestHub(app, dataDirectory, url, console.ToString());

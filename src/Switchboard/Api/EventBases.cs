@@ -30,7 +30,7 @@ internal static class EventBases
         var info = await BearerToken.FindAsync(context);
         if (info is null)
         {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized);
+            return BearerToken.Refuse(context);
         }
         // Operator tokens are the platform's own tooling (provisioning, load tests): only customers' tokens are limited.
         if (info.Scope != TokenScope.Operator && context.RequestServices.GetRequiredService<RequestLimiter>().Refuse(info.Id) is { } retryAfter)

@@ -32,7 +32,7 @@ internal static class Metrics
             var info = await BearerToken.FindAsync(context);
             if (info is null)
             {
-                return ApiResults.Error(StatusCodes.Status401Unauthorized);
+                return BearerToken.Refuse(context);
             }
             if (info.Scope != TokenScope.Operator)
             {
@@ -41,7 +41,7 @@ internal static class Metrics
         }
         else if (!IsLoopback(context.Connection.RemoteIpAddress))
         {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized, "Metrics take an operator token, except from the hub's own machine.");
+            return BearerToken.Refuse(context, "Metrics take an operator token, except from the hub's own machine.");
         }
         return TypedResults.Text(Render(metrics, queue, writer, index, database), ContentType);
     }

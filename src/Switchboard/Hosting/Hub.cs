@@ -62,15 +62,20 @@ internal static partial class Hub
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>, TimeProvider>((kestrel, api, time) =>
         {
+            // The web server's own limits (request line, headers, their timeout) for operators who need
+            // others; WebApplication binds only endpoints from the Kestrel section.
+            builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes;
             kestrel.AddServerHeader = false;
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseRejectionEnvelope(kestrel.Limits, time));
         });
 
         builder.AddApiDocs();
 
         var app = builder.Build();
+        app.UseRejectionEnvelope();
         app.UseApiErrorReports();
         app.UseErrorEnvelope();
         app.MapHealth();

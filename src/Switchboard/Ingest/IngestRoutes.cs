@@ -45,7 +45,7 @@ internal static class IngestRoutes
         var info = await BearerToken.FindAsync(context);
         if (info is null)
         {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized);
+            return BearerToken.Refuse(context);
         }
         if (info.Scope != TokenScope.Operator)
         {
