@@ -44,12 +44,13 @@ internal static class Deliveries
     public static void MapDeliveries(this RouteGroupBuilder group)
     {
         var events = group.MapGroup("/listeners/{listener_id:long}/events").WithTags("Deliveries");
-        events.MapGet("/", List).Produces<Page<EventDelivery>>().WithSummary("List the events rendered for a listener")
+        events.MapGet("/", List).Produces<Page<EventDelivery>>()
+            .WithListQuery(ListFilters, new Dictionary<string, IReadOnlyList<string>> { ["status"] = EventStatus.All }).WithErrors(StatusCodes.Status404NotFound).WithSummary("List the events rendered for a listener")
             .WithDescription("Newest first. Filters: status (pending, delivered, failed, suppressed), data_type. last_attempt_at is ISO 8601 UTC; status_reason says why a failed or suppressed event ended so.");
-        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithSummary("Get an event with its delivery attempts")
+        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get an event with its delivery attempts")
             .WithDescription("event is the Events v2 JSON the callback receives; attempts lists every attempt, oldest first; times are ISO 8601 UTC.");
         events.MapPost("/{uuid}/redeliver", Redeliver).Produces<EventDelivery>(StatusCodes.Status202Accepted)
-            .Produces<ApiErrorEnvelope>(StatusCodes.Status409Conflict, "application/json")
+            .WithErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Queue an event for delivery again")
             .WithDescription("For a delivered, failed or suppressed event: it goes to the listener's callback again with a fresh set of retries; "
                 + "earlier attempts stay in the log. 409 while the event is still pending.");
