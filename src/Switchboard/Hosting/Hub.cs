@@ -119,9 +119,10 @@ internal static partial class Hub
         {
             await app.StartAsync(cancellationToken);
         }
-        catch
+        catch (Exception e) when (e is not OptionsValidationException)
         {
-            // Stopped, not just disposed: the workers that did start then end as stopped, not as faults logged with their traces.
+            // Stopped, not just disposed: the workers that did start then end as stopped, not as faults logged
+            // with their traces. (Invalid settings stop the start before any worker runs.)
             await app.StopAsync(CancellationToken.None);
             throw;
         }
