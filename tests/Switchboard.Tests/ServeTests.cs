@@ -131,4 +131,28 @@ public class ServeTests
         Assert.EndsWith("it is written Host=…;Database=…;Username=…;Password=…", error.Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Trim());
     }
+
+    [Fact]
+    public async Task A_port_in_use_gets_one_line_and_no_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "switchboard.dll"), .. TestPostgres.WithDatabase(["serve", "--urls", url, "--data-dir", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"))])])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal($"switchboard serve: {url}: address already in use: another program (or another switchboard serve) listens there. Choose another with --urls, e.g. --urls http://127.0.0.1:8081.", error.Trim());
+        // Only the first start's token may come before it, never the host's report of the failure.
+        Assert.DoesNotContain("Exception", await output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", await output, StringComparison.Ordinal);
+    }
 }

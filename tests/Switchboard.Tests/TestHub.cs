@@ -16,7 +16,7 @@ internal sealed class TestHub : IAsyncDisposable
         DataDirectory = dataDirectory;
         Url = url;
         Console = console;
-        Http = new HttpClient { BaseAddress = new Uri(url) };
+        Http = ObservedStatuses.Client(url);
     }
 
     public string DataDirectory { get; }
@@ -50,7 +50,7 @@ internal sealed class TestHub : IAsyncDisposable
     public async Task<HttpClient> ClientAsync(TokenScope scope, long? voipId = null, long? extensionId = null)
     {
         var (_, token) = await _app.Services.GetRequiredService<TokenStore>().CreateAsync(scope, voipId, extensionId, CancellationToken.None);
-        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        var client = ObservedStatuses.Client(Url);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -44,16 +44,17 @@ internal static class Deliveries
     public static void MapDeliveries(this RouteGroupBuilder group)
     {
         var events = group.MapGroup("/listeners/{listener_id:long}/events").WithTags("Deliveries");
-        events.MapGet("/", List).Produces<Page<EventDelivery>>().WithSummary("List the events rendered for a listener")
+        events.MapGet("/", List).Produces<Page<EventDelivery>>()
+            .WithListQuery(ListFilters, new Dictionary<string, IReadOnlyList<string>> { ["status"] = EventStatus.All }).WithErrors(StatusCodes.Status404NotFound).WithSummary("List the events rendered for a listener")
             .WithDescription("Newest first. Filters: status (pending, delivered, failed, suppressed), data_type. last_attempt_at is ISO 8601 UTC; status_reason says why a failed or suppressed event ended so.");
-        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithSummary("Get an event with its delivery attempts")
+        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get an event with its delivery attempts")
             .WithDescription("event is the Events v2 JSON the callback receives; attempts lists every attempt, oldest first; times are ISO 8601 UTC.");
         events.MapPost("/{uuid}/redeliver", Redeliver).Produces<EventDelivery>(StatusCodes.Status202Accepted)
-            .Produces<ApiErrorEnvelope>(StatusCodes.Status409Conflict, "application/json")
+            .WithErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Queue an event for delivery again")
             .WithDescription("For a delivered, failed or suppressed event: it goes to the listener's callback again with a fresh set of retries; "
                 + "earlier attempts stay in the log. 409 while the event is still pending.");
-        events.MapPost("/replay", Replay).Accepts<ReplayRequest>("application/json").Produces<ReplayQueued>(StatusCodes.Status202Accepted)
+        events.MapPost("/replay", Replay).AcceptsJson<ReplayRequest>().Produces<ReplayQueued>(StatusCodes.Status202Accepted).WithErrors(StatusCodes.Status404NotFound)
             .WithSummary("Replay a listener's events in bulk")
             .WithDescription("Every event of the listener with the given status (failed, suppressed or delivered; default failed) whose activity was "
                 + "acknowledged in [since, until) (UNIX seconds; until null: up to now) goes to the listener's callback again, in the original order, "
@@ -171,7 +172,7 @@ internal static class Deliveries
 }
 
 /// <summary>A replay body (api.md, Deliveries): <c>status</c> failed, suppressed or delivered (default failed), <c>since</c> and <c>until</c> UNIX seconds.</summary>
-internal sealed record ReplayRequest(string? Status, long Since, long? Until);
+internal sealed record ReplayRequest(long Since, [property: RefusesNull] string? Status = null, long? Until = null);
 
 /// <summary>How many events a replay queues again.</summary>
 internal sealed record ReplayQueued(long Queued);

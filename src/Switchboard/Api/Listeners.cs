@@ -4,7 +4,10 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A listener create body as the OpenAPI document shows it (bodies are read by hand, <see cref="ListenerInput"/>).</summary>
-internal sealed record ListenerRequest(long CallbackId, string? Version, long? ExpiresAt, bool? Ordered);
+internal sealed record ListenerRequest(long CallbackId, [property: RefusesNull] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
+
+/// <summary>A listener update body: only the fields given change.</summary>
+internal sealed record ListenerChange([property: RefusesNull] long? CallbackId = null, [property: RefusesNull] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>What a listener body asks for, checked field by field; absent fields are null (with <see cref="ExpiresGiven"/> telling a null apart).</summary>
 internal sealed record ListenerInput(long? CallbackId, string? Version, bool ExpiresGiven, long? ExpiresAt, bool? Ordered)
@@ -41,12 +44,12 @@ internal static class Listeners
     public static void MapListeners(this RouteGroupBuilder group)
     {
         var listeners = group.MapGroup("/listeners").WithTags("Listeners");
-        listeners.MapGet("/", List).Produces<Page<Listener>>().WithSummary("List listeners").WithDescription("Filter: callback_id.");
-        listeners.MapGet("/{id:long}", Get).Produces<Listener>().WithSummary("Get a listener");
-        listeners.MapPost("/", Create).Accepts<ListenerRequest>("application/json").Produces<Listener>(StatusCodes.Status201Created)
+        listeners.MapGet("/", List).Produces<Page<Listener>>().WithListQuery(ListFilters).WithSummary("List listeners").WithDescription("Filter: callback_id.");
+        listeners.MapGet("/{id:long}", Get).Produces<Listener>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a listener");
+        listeners.MapPost("/", Create).AcceptsJson<ListenerRequest>().Produces<Listener>(StatusCodes.Status201Created)
             .WithSummary("Create a listener").WithDescription("version is \"2.0.0\"; expires_at is null or a future UNIX time; ordered (default false): one data object's events arrive one at a time, in order.");
-        listeners.MapPatch("/{id:long}", Update).Accepts<ListenerRequest>("application/json").Produces<Listener>().WithSummary("Change a listener");
-        listeners.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a listener with its subscriptions and filters");
+        listeners.MapPatch("/{id:long}", Update).AcceptsJson<ListenerChange>().Produces<Listener>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Change a listener");
+        listeners.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Delete a listener with its subscriptions and filters");
     }
 
     /// <summary>The listener if it exists and is visible from the owner's base; otherwise null (api.md: never leak existence).</summary>

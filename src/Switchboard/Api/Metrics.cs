@@ -19,7 +19,7 @@ internal static class Metrics
 
     public static void MapMetrics(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, Get).WithTags("Health").WithErrorEnvelope()
+        routes.MapGet(Path, Get).WithTags("Health").WithErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("Counters and gauges in the Prometheus text format (operator token, or loopback without a token)");
     }

@@ -38,15 +38,16 @@ internal sealed record OverviewItem(
 
 /// <summary>An express create body as the OpenAPI document shows it (read by hand, <see cref="ExpressInput"/>).</summary>
 internal sealed record ExpressRequest(
-    long? CallbackId,
-    [property: JsonPropertyName(":callback")] ExpressCallbackRequest? Callback,
     [property: JsonPropertyName(":subscriptions")] IReadOnlyList<SubscriptionRequest> Subscriptions,
-    [property: JsonPropertyName(":filters")] IReadOnlyList<FilterRequest>? Filters,
-    string? Version,
-    long? ExpiresAt,
-    bool? Ordered);
+    [property: RefusesNull] long? CallbackId = null,
+    [property: JsonPropertyName(":callback"), RefusesNull] ExpressCallbackRequest? Callback = null,
+    [property: JsonPropertyName(":filters"), RefusesNull] IReadOnlyList<FilterRequest>? Filters = null,
+    [property: RefusesNull] string? Version = null,
+    long? ExpiresAt = null,
+    [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>An inline callback of an express create, which may carry an inline profile.</summary>
 internal sealed record ExpressCallbackRequest(
-    string? Name, long? FallbackCallbackId, long? ProfileId, bool? Enabled, string? Mode, JsonElement Config,
-    [property: JsonPropertyName(":profile")] ProfileRequest? Profile);
+    JsonElement Config, string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, bool Enabled = true,
+    [property: RefusesNull] string? Mode = null,
+    [property: JsonPropertyName(":profile"), RefusesNull] ProfileRequest? Profile = null);

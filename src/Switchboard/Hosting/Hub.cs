@@ -25,6 +25,10 @@ internal static partial class Hub
         builder.WebHost.UseUrls(settings.Urls);
         // The framework's per-request lines drown the hub's own; its warnings still show.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The host logs a start-up failure as a stack trace and then throws it to StartAsync's caller, which
+        // says it in one line (serve: "cannot listen on …"). A background service's fault is still logged:
+        // the host's critical "stopping" entry carries its exception.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.Services.AddSingleton(TimeProvider.System);
         // Made by the container, so that it is disposed with the hub (PostgreSQL: its connections closed).
@@ -120,7 +124,17 @@ internal static partial class Hub
         await app.Services.GetRequiredService<NodeLease>().JoinAsync(cancellationToken);
         await app.Services.GetRequiredService<OrderGate>().SeedAsync(cancellationToken);
         await app.Services.GetRequiredService<OutboxQueue>().RecoverAsync(cancellationToken);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OptionsValidationException)
+        {
+            // Stopped, not just disposed: the workers that did start then end as stopped, not as faults logged
+            // with their traces. (Invalid settings stop the start before any worker runs.)
+            await app.StopAsync(CancellationToken.None);
+            throw;
+        }
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         LogListening(app.Logger, url, database.Description, url + ApiDocs.PagePath);
         return url;
