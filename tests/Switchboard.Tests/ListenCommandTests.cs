@@ -138,6 +138,32 @@ public class ListenCommandTests(SharedHub shared) : IClassFixture<SharedHub>
     }
 
     [Fact]
+    public async Task Ordered_registers_an_ordered_listener_and_an_event_older_than_one_of_its_call_already_here_is_marked()
+    {
+        const long voipId = 3_100_031;
+        using var account = await shared.Hub.ClientAsync(TokenScope.Account, voipId);
+        using var ingest = await shared.Hub.ClientAsync(TokenScope.Operator);
+        await using var listen = await RunningListen.StartAsync(
+            "listen", "--port", "0", "--hub", shared.Hub.Url, "--token", TokenOf(account), "--account", voipId.ToString(CultureInfo.InvariantCulture),
+            "--tags", "call", "--ordered");
+        await listen.Output.WaitForLineAsync(l => l.StartsWith("Registered with", StringComparison.Ordinal), "Registered with", stopsEarly: listen.Exit);
+        var overview = await ExpectAsync(await account.GetAsync($"/v4/accounts/{voipId}/integrations/events/overview"), HttpStatusCode.OK);
+        Assert.True(Assert.Single(overview.GetProperty("items").EnumerateArray()).GetProperty("ordered").GetBoolean());
+
+        // Acknowledged in this order, so delivered in it; the second happened 5 ms before the first.
+        var newer = Pipeline.ActivityOf(ConnectedFixture, voipId);
+        var older = Pipeline.ActivityOf(ConnectedFixture, voipId);
+        older["timestamp_ns"] = newer["timestamp_ns"]!.GetValue<long>() - 5_000_000;
+        await Pipeline.IngestAsync(ingest, newer);
+        await listen.Output.WaitForLineAsync(l => l.Contains("call 2nd leg", StringComparison.Ordinal), "the first event");
+        await Pipeline.IngestAsync(ingest, older);
+        var marked = await listen.Output.WaitForLineAsync(l => l.Contains("out of order", StringComparison.Ordinal), "the event marked out of order");
+
+        Assert.EndsWith($"{ConnectedTags}  (out of order: 5 ms older than an event of this call already here)", marked, StringComparison.Ordinal);
+        Assert.Single(listen.Output.Lines, l => l.Contains("out of order", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_hub_that_refuses_loopback_callbacks_is_explained_and_nothing_is_left_behind()
     {
         await using var hub = await TestHub.StartAsync(null, "--Delivery:AllowPrivateNetworks=false");

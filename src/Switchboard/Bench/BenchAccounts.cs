@@ -19,7 +19,7 @@ internal static class BenchAccounts
 {
     private const int Parallel = 4;
 
-    public static async Task<BenchAccount[]> CreateAsync(HttpClient api, long firstVoipId, int accounts, int listenersPerAccount, string callbackUrl, CancellationToken cancellationToken)
+    public static async Task<BenchAccount[]> CreateAsync(HttpClient api, long firstVoipId, int accounts, int listenersPerAccount, string callbackUrl, bool ordered, CancellationToken cancellationToken)
     {
         var created = new BenchAccount[accounts];
         await System.Threading.Tasks.Parallel.ForAsync(0, accounts, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (i, token) =>
@@ -30,7 +30,7 @@ internal static class BenchAccounts
             var listeners = new long[listenersPerAccount];
             for (var l = 0; l < listenersPerAccount; l++)
             {
-                listeners[l] = await CreateAsync(api, accountBase + "/overview", $$"""{"callback_id":{{callbackId}},":subscriptions":[{":tags":["call"]}]}""", token);
+                listeners[l] = await CreateAsync(api, accountBase + "/overview", $$"""{"callback_id":{{callbackId}},"ordered":{{(ordered ? "true" : "false")}},":subscriptions":[{":tags":["call"]}]}""", token);
             }
             created[i] = new BenchAccount(voipId, callbackId, listeners);
         });

@@ -22,8 +22,26 @@ internal sealed record BenchPlan(
     int RawConcurrency,
     IReadOnlyList<string> HubSettings,
     string? Postgres = null,
-    int Nodes = 1)
+    int Nodes = 1,
+    int CallSteps = 1,
+    int CallsInFlight = 2_000,
+    bool Ordered = false)
 {
+    /// <summary>
+    /// The call activity number <paramref name="index"/> is a step of: with one step per call each
+    /// activity is a call of its own; with more, <see cref="CallsInFlight"/> calls advance a step
+    /// each in turn, so many calls are in flight at once and each call's steps come in order.
+    /// </summary>
+    public long CallOf(long index)
+    {
+        if (CallSteps <= 1)
+        {
+            return index;
+        }
+        var block = (long)CallsInFlight * CallSteps;
+        return (index / block * CallsInFlight) + (index % block % CallsInFlight);
+    }
+
     public long ExpectedDeliveries => (long)Activities * ListenersPerAccount;
 
     /// <summary>NDJSON lines per ingest request: as given, else 100 at full speed, and small batches when paced so each activity leaves close to its time.</summary>

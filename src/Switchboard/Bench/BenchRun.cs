@@ -77,7 +77,7 @@ internal static class BenchRun
             var keepsData = !plan.InProcess || plan.Postgres is not null;
             var firstVoipId = !keepsData ? FirstVoipId : FirstVoipId + (Random.Shared.NextInt64(1, 1_000_000) * 100_000);
             var setupStarted = BenchClock.NowNs;
-            var accounts = await BenchAccounts.CreateAsync(api, firstVoipId, plan.Accounts, plan.ListenersPerAccount, receiver.Url, cancellationToken);
+            var accounts = await BenchAccounts.CreateAsync(api, firstVoipId, plan.Accounts, plan.ListenersPerAccount, receiver.Url, plan.Ordered, cancellationToken);
             var setupSeconds = (BenchClock.NowNs - setupStarted) / 1e9;
 
             var tally = new ReceiverTally(plan.ExpectedDeliveries);

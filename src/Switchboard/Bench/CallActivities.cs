@@ -22,14 +22,14 @@ internal static class CallActivities
     /// Appends activity number <paramref name="index"/> of account <paramref name="voipId"/> as one
     /// NDJSON line, with an idempotency key unique to the run (real producers send one).
     /// </summary>
-    public static void WriteLine(ArrayBufferWriter<byte> output, long voipId, long index, long timestampNs, long sentAtNs, string run)
+    public static void WriteLine(ArrayBufferWriter<byte> output, long voipId, long index, long call, long timestampNs, long sentAtNs, string run)
     {
         var span = output.GetSpan(MaxLineBytes);
         if (!Utf8.TryWrite(span, $$"""{"voip_id":{{voipId}},"data_type":"call","timestamp_ns":{{timestampNs}},"idempotency_key":"{{run}}-{{index}}","data":""", out var written))
         {
             throw new InvalidOperationException("An activity line outgrew its buffer.");
         }
-        written += WriteData(span[written..], index, sentAtNs);
+        written += WriteData(span[written..], index, call, sentAtNs);
         span[written++] = (byte)'}';
         span[written++] = (byte)'\n';
         output.Advance(written);
@@ -43,16 +43,16 @@ internal static class CallActivities
         {
             throw new InvalidOperationException("An event outgrew its buffer.");
         }
-        written += WriteData(span[written..], index, sentAtNs);
+        written += WriteData(span[written..], index, index, sentAtNs);
         span[written++] = (byte)'}';
         return span[..written].ToArray();
     }
 
     private static string CallUuid(long index) => $"b0000000-0000-4000-8000-{index:x12}";
 
-    private static int WriteData(Span<byte> span, long index, long sentAtNs)
+    private static int WriteData(Span<byte> span, long index, long callIndex, long sentAtNs)
     {
-        var call = CallUuid(index);
+        var call = CallUuid(callIndex);
         if (!Utf8.TryWrite(span, $$"""{"uuid":"{{call}}","direction":"inbound","event_leg":{"uuid":"b1000000-0000-4000-8000-{{index:x12}}","from":{"type":"did","id":"+15550000001"},"to":{"type":"device","id":555555,"line":1,"domain":"sip.phone.com","extension_id":7777777,"extension":500},"is_first":false,"state":"new","completion_status":null},"first_leg":{"uuid":"{{call}}","from":{"type":"did","id":"+15550000001"},"to":{"type":"did","id":"+15550000002"},"is_first":true,"state":null,"completion_status":null},"bench_sent_at_ns":{{sentAtNs}}}""", out var written))
         {
             throw new InvalidOperationException("An activity outgrew its buffer.");

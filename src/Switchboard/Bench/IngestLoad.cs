@@ -100,7 +100,8 @@ internal sealed class IngestLoad(IReadOnlyList<HttpClient> hubs, BenchPlan plan,
         body.ResetWrittenCount();
         for (var i = first; i < first + count; i++)
         {
-            CallActivities.WriteLine(body, voipIds[(int)(i % voipIds.Count)], i, _wallClockNs + i, sentAtNs, _run);
+            var call = plan.CallOf(i);
+            CallActivities.WriteLine(body, voipIds[(int)(call % voipIds.Count)], i, call, _wallClockNs + i, sentAtNs, _run);
         }
         try
         {

@@ -23,10 +23,11 @@ internal static class ListenCommand
             Description = "With --hub: one subscription, its tags joined by commas; an event must carry them all (call,inbound: inbound calls). Repeat for more subscriptions (--tags call --tags message). Default: every event of the account.",
         };
         var json = new Option<bool>("--json") { Description = "Print each event's JSON as received, one per line (for jq); everything else goes to stderr." };
+        var ordered = new Option<bool>("--ordered") { Description = "With --hub: register an ordered listener, which gets each call's (or message's) events one at a time, in order (docs/delivery.md, Ordered listeners). Without it events may arrive out of order; listen marks those." };
         var command = new Command("listen", "Receive events on 127.0.0.1 and print one line each as it arrives: time, listener, a short summary (call 2nd leg → ext 500 connected) and the tags. "
             + "Example with a local hub: switchboard listen --hub http://127.0.0.1:8080 --token TOKEN --account 1000002")
         {
-            port, secret, hub, token, account, tags, json,
+            port, secret, hub, token, account, tags, json, ordered,
         };
         command.Validators.Add(result =>
         {
@@ -41,9 +42,9 @@ internal static class ListenCommand
             }
             if (hubUrl is null)
             {
-                if (result.GetValue(token) is not null || result.GetValue(account) is not null || result.GetValue(tags) is { Length: > 0 })
+                if (result.GetValue(token) is not null || result.GetValue(account) is not null || result.GetValue(tags) is { Length: > 0 } || result.GetValue(ordered))
                 {
-                    result.AddError("--token, --account and --tags are for registering with a hub: give --hub URL too.");
+                    result.AddError("--token, --account, --tags and --ordered are for registering with a hub: give --hub URL too.");
                 }
                 return;
             }
@@ -77,7 +78,7 @@ internal static class ListenCommand
             var plan = new ListenPlan(
                 parseResult.GetValue(port), parseResult.GetValue(secret),
                 parseResult.GetValue(hub) is { } url ? new Uri(url) : null, parseResult.GetValue(token), parseResult.GetValue(account),
-                subscriptions.Count > 0 ? subscriptions : ListenPlan.AllEvents, parseResult.GetValue(json));
+                subscriptions.Count > 0 ? subscriptions : ListenPlan.AllEvents, parseResult.GetValue(json), parseResult.GetValue(ordered));
             return await ListenRun.RunAsync(plan, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
         });
         return command;

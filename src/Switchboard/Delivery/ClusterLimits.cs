@@ -8,11 +8,18 @@ namespace Switchboard.Delivery;
 /// scaling.md, "Limits are global": a callback's in-flight cap, rate limit and circuit breaker hold
 /// for the callback, not per node, at a small cost. The in-flight cap is shared out between the
 /// live nodes, which costs nothing; sends are taken from one window per callback in the database,
-/// for all the events a node has in hand at once; a breaker that opens on one node is recorded and
-/// announced, and every node pauses. With one process (SQLite) each is decided in memory.
+/// for all the events a node has in hand at once; a breaker pause that grows long on one node is
+/// recorded and announced, and every node pauses. With one process (SQLite) each is decided in memory.
 /// </summary>
 internal sealed partial class ClusterLimits(HubDatabase database, HubNode node, IOptions<DeliveryOptions> options, ILogger<ClusterLimits> logger)
 {
+    /// <summary>
+    /// The shortest breaker pause every node takes: from the third pause in a row (4 s) on. The
+    /// first short pauses stay with the node whose failures opened them, so a receiver that fails
+    /// now and then is not paused by every node for each node's unlucky streak.
+    /// </summary>
+    public const long SharedPauseMs = 4_000;
+
     /// <summary>Whether other nodes deliver to the same callbacks.</summary>
     public bool Shared => database.SharedByNodes;
 

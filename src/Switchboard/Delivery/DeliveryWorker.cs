@@ -320,9 +320,9 @@ internal sealed partial class DeliveryWorker(
             {
                 var openUntil = lane.OpenUntil;
                 lane.Record(result.Success, policy, Now);
-                if (lane.OpenUntil > openUntil && limits.Shared)
+                if (lane.OpenUntil > openUntil && limits.Shared && lane.OpenUntil - Now >= ClusterLimits.SharedPauseMs)
                 {
-                    // The breaker opened (or its pause grew) here: every node pauses the callback.
+                    // The breaker's pause grew long here: the callback looks down, not flaky, and every node pauses it.
                     _ = limits.PublishPauseAsync(callback.Id, lane.OpenUntil, _stopping);
                 }
                 if (lane.OpenUntil > Now)

@@ -18,6 +18,10 @@ internal sealed class EventPrinter(TextWriter output, TextWriter notes, bool jso
 
     private readonly Lock _gate = new();
 
+    // The latest timestamp_ns seen of each call or message, to mark an event that arrives after a later one of its object.
+    private readonly Dictionary<string, long> _latest = [];
+    private const int MaxObjectsTracked = 100_000;
+
     /// <summary><c>12:03:07.123  listener 12  call 2nd leg → ext 500 connected  [call,connected-call,…]</c>, or the raw JSON.</summary>
     public void Event(Event value, ReadOnlySpan<byte> body)
     {
@@ -27,7 +31,28 @@ internal sealed class EventPrinter(TextWriter output, TextWriter notes, bool jso
             return;
         }
         var tags = string.Join(',', value.Tags);
-        Write(output, string.Create(CultureInfo.InvariantCulture, $"listener {value.ListenerId}  {EventSummary.Describe(value)}  [{tags}]"), timed: true);
+        var late = OutOfOrder(value) is { } after
+            ? string.Create(CultureInfo.InvariantCulture, $"  (out of order: {(after - value.TimestampNs) / 1_000_000.0:0.###} ms older than an event of this {value.DataType.ToString().ToLowerInvariant()} already here)")
+            : "";
+        Write(output, string.Create(CultureInfo.InvariantCulture, $"listener {value.ListenerId}  {EventSummary.Describe(value)}  [{tags}]{late}"), timed: true);
+    }
+
+    /// <summary>The timestamp_ns of a later event of the same object that arrived before this one; null when it came in order.</summary>
+    private long? OutOfOrder(Event value)
+    {
+        lock (_gate)
+        {
+            if (_latest.TryGetValue(value.DataObjectUuid, out var latest) && latest > value.TimestampNs)
+            {
+                return latest;
+            }
+            if (_latest.Count >= MaxObjectsTracked)
+            {
+                _latest.Clear();
+            }
+            _latest[value.DataObjectUuid] = value.TimestampNs;
+            return null;
+        }
     }
 
     /// <summary>api.md, Verification: the hub's <c>{"test": 1}</c> before it stores a callback.</summary>

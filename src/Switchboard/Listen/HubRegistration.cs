@@ -32,7 +32,7 @@ internal sealed class HubRegistration : IDisposable
     public long CallbackId { get; }
 
     public static async Task<HubRegistration> CreateAsync(
-        Uri hub, string token, long account, string callbackUrl, string secret, IReadOnlyList<IReadOnlyList<string>> subscriptions, CancellationToken cancellationToken)
+        Uri hub, string token, long account, string callbackUrl, string secret, IReadOnlyList<IReadOnlyList<string>> subscriptions, bool ordered, CancellationToken cancellationToken)
     {
         // A trailing slash keeps a hub's own path prefix (a hub behind a proxy at /switchboard/).
         var api = new HttpClient { BaseAddress = new Uri(hub.AbsoluteUri.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
@@ -40,7 +40,8 @@ internal sealed class HubRegistration : IDisposable
         var basePath = string.Create(CultureInfo.InvariantCulture, $"v4/accounts/{account}/integrations/events");
         var body = new ExpressCreate(
             new ExpressCallback("switchboard listen at " + callbackUrl, new HookConfig(callbackUrl, "POST", secret)),
-            [.. subscriptions.Select(tags => new ExpressSubscription(tags))]);
+            [.. subscriptions.Select(tags => new ExpressSubscription(tags))],
+            ordered);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -5,7 +5,8 @@ namespace Switchboard.Listen;
 /// <summary>The express create body (api.md, Overview) that registers the receiver: an inline callback and the subscriptions.</summary>
 internal sealed record ExpressCreate(
     [property: JsonPropertyName(":callback")] ExpressCallback Callback,
-    [property: JsonPropertyName(":subscriptions")] IReadOnlyList<ExpressSubscription> Subscriptions);
+    [property: JsonPropertyName(":subscriptions")] IReadOnlyList<ExpressSubscription> Subscriptions,
+    bool Ordered);
 
 internal sealed record ExpressCallback(string Name, HookConfig Config);
 

@@ -8,6 +8,7 @@ namespace Switchboard.Listen;
 /// <param name="Account">The account (voip_id) the listener is created in.</param>
 /// <param name="Subscriptions">One tag list per subscription (AND within, OR across: tags.md).</param>
 /// <param name="Json">Print raw event JSON instead of summary lines.</param>
+/// <param name="Ordered">Register an ordered listener (delivery.md, Ordered listeners).</param>
 internal sealed record ListenPlan(
     int Port,
     string? Secret,
@@ -15,7 +16,8 @@ internal sealed record ListenPlan(
     string? Token,
     long? Account,
     IReadOnlyList<IReadOnlyList<string>> Subscriptions,
-    bool Json)
+    bool Json,
+    bool Ordered = false)
 {
     public const int DefaultPort = 9000;
 

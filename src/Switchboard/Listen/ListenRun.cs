@@ -47,7 +47,7 @@ internal static class ListenRun
             {
                 try
                 {
-                    registration = await HubRegistration.CreateAsync(hub, plan.Token!, plan.Account!.Value, receiver.Url + "hook", secret!, plan.Subscriptions, cancellationToken);
+                    registration = await HubRegistration.CreateAsync(hub, plan.Token!, plan.Account!.Value, receiver.Url + "hook", secret!, plan.Subscriptions, plan.Ordered, cancellationToken);
                 }
                 catch (ListenException e)
                 {
