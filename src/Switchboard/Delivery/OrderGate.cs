@@ -4,18 +4,23 @@ namespace Switchboard.Delivery;
 
 /// <summary>
 /// delivery.md, Ordered listeners: for each (ordered listener, data object) the one event that may
-/// be in flight — the earliest not ended — and the later ones waiting behind it, as keys only (they
-/// are read back from storage when their turn comes, so a call whose receiver is down for hours
-/// costs a few bytes per waiting event, and other objects never wait for it). Storage keeps the
-/// same order in <c>ordered_events</c>, from which the first events are known again after a restart.
+/// be in flight — the earliest not ended — and the later ones waiting behind it. Up to
+/// <see cref="MaxHeld"/> waiting events stay in memory and go on at once when their turn comes;
+/// beyond that they wait as keys and are read back from storage then, so a call whose receiver is
+/// down for hours costs a few bytes per waiting event, and other objects never wait for it. Storage
+/// keeps the same order in <c>ordered_events</c>, from which the first events are known again after a restart.
 /// </summary>
 internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimeProvider clock)
 {
     private static readonly Comparer<EventKey> ByActivity = Comparer<EventKey>.Create((a, b) =>
         a.ActivityId != b.ActivityId ? a.ActivityId.CompareTo(b.ActivityId) : a.Slot.CompareTo(b.Slot));
 
+    /// <summary>Waiting events kept whole in memory at most, across all objects.</summary>
+    public const int MaxHeld = 10_000;
+
     private readonly Dictionary<(long Listener, string Object), Group> _groups = [];
     private readonly Lock _lock = new();
+    private int _held;
 
     /// <summary>Objects with an event in flight or waiting (metrics).</summary>
     public int Objects
@@ -65,7 +70,11 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
                 // The first one back from a retry, a breaker's pause or its turn.
                 return true;
             }
-            (group.Waiting ??= new SortedSet<EventKey>(ByActivity)).Add(outboxEvent.Key);
+            var held = _held < MaxHeld ? outboxEvent : null;
+            if ((group.Waiting ??= new SortedDictionary<EventKey, OutboxEvent?>(ByActivity)).TryAdd(outboxEvent.Key, held) && held is not null)
+            {
+                _held++;
+            }
             return false;
         }
     }
@@ -100,7 +109,7 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
     public void Ended(OutboxEvent outboxEvent)
     {
         var key = (outboxEvent.ListenerId, outboxEvent.Activity.DataObjectUuid);
-        EventKey next;
+        KeyValuePair<EventKey, OutboxEvent?> next;
         lock (_lock)
         {
             if (!_groups.TryGetValue(key, out var group))
@@ -109,7 +118,10 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
             }
             if (group.Head != outboxEvent.Key.ActivityId)
             {
-                group.Waiting?.Remove(outboxEvent.Key);
+                if (group.Waiting?.Remove(outboxEvent.Key, out var dropped) == true && dropped is not null)
+                {
+                    _held--;
+                }
                 return;
             }
             if (group.Waiting is not { Count: > 0 })
@@ -117,11 +129,22 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
                 _groups.Remove(key);
                 return;
             }
-            next = group.Waiting.Min;
-            group.Waiting.Remove(next);
-            group.Head = next.ActivityId;
+            next = group.Waiting.First();
+            group.Waiting.Remove(next.Key);
+            group.Head = next.Key.ActivityId;
+            if (next.Value is not null)
+            {
+                _held--;
+            }
         }
-        queue.Later(next, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        if (next.Value is { } waiting)
+        {
+            queue.Ready(waiting);
+        }
+        else
+        {
+            queue.Later(next.Key, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        }
     }
 
     private sealed class Group
@@ -129,6 +152,7 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
         /// <summary>The activity of the event that may be in flight.</summary>
         public long Head { get; set; }
 
-        public SortedSet<EventKey>? Waiting { get; set; }
+        /// <summary>The events behind it in order, each whole or, past <see cref="MaxHeld"/>, its key only (null).</summary>
+        public SortedDictionary<EventKey, OutboxEvent?>? Waiting { get; set; }
     }
 }

@@ -147,6 +147,16 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         Wake();
     }
 
+    /// <summary>An event let go from memory earlier (its slot settled) that may go now, kept whole meanwhile: no read from storage.</summary>
+    public void Ready(OutboxEvent outboxEvent)
+    {
+        lock (_gate)
+        {
+            _ready.Enqueue(outboxEvent);
+        }
+        Wake();
+    }
+
     /// <summary>How many events wait for a later attempt (metrics).</summary>
     public int WaitingCount
     {
