@@ -35,6 +35,7 @@ namespace Switchboard.Api;
 [JsonSerializable(typeof(EventDelivery))]
 [JsonSerializable(typeof(Page<EventDelivery>))]
 [JsonSerializable(typeof(EventDeliveryDetail))]
+[JsonSerializable(typeof(ReplayResult))]
 [JsonSerializable(typeof(Ingest.IngestResult))]
 [JsonSerializable(typeof(Ingest.ActivityRequest))]
 [JsonSerializable(typeof(long))]

@@ -141,4 +141,56 @@ internal static class Deliveries
         queue.Later(row.Key, now);
         return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Relaxed.EventDelivery, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>What a replay may take again (api.md, Deliveries): a settled status, never pending.</summary>
+    public static readonly string[] ReplayStatuses = [EventStatus.Failed, EventStatus.Suppressed, EventStatus.Delivered];
+
+    /// <summary>
+    /// Replays a listener's events in bulk (delivery.md, Replay): those with <paramref name="status"/>
+    /// whose activity was acknowledged from <paramref name="since"/> until <paramref name="until"/>
+    /// (UNIX seconds; null for now) are queued again, each as a redelivery, in their original
+    /// order. 202 with how many were queued, 404 for a listener not visible from the base, 422 for
+    /// a status or span the route refuses.
+    /// </summary>
+    public static async Task<IResult> ReplayAsync(
+        HubConnection db, OutboxQueue queue, HubNode node, TimeProvider clock, Owner owner, long listenerId, string status, long since, long? until, CancellationToken cancellationToken)
+    {
+        if (await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is null)
+        {
+            return ApiResults.NotFound("Listener");
+        }
+        var errors = new Dictionary<string, string>();
+        if (!ReplayStatuses.Contains(status))
+        {
+            errors["status"] = $"must be one of {string.Join(", ", ReplayStatuses)}";
+        }
+        if (since < 0)
+        {
+            errors["since"] = "must be a UNIX time in seconds";
+        }
+        if (until is { } end && end < since)
+        {
+            errors["until"] = "must be at or after since, or null";
+        }
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var keys = await EventTable.SettledBetweenAsync(db, listenerId, status, since * 1000, until is { } u ? u * 1000 : long.MaxValue, cancellationToken);
+        var queued = 0;
+        foreach (var key in keys)
+        {
+            // One at a time, as a redelivery each: an event another request queued meanwhile is left as it is.
+            if (await EventTable.RedeliverAsync(db, listenerId, key.ActivityId, now, node.Id, cancellationToken))
+            {
+                queue.Later(key, now);
+                queued++;
+            }
+        }
+        return TypedResults.Json(new ReplayResult(queued), ApiJsonContext.Relaxed.ReplayResult, statusCode: StatusCodes.Status202Accepted);
+    }
 }
+
+/// <summary>The answer of a replay: how many events were queued again.</summary>
+internal sealed record ReplayResult(int Queued);

@@ -25,6 +25,7 @@ internal static class CustomerActions
         pages.MapPost("/listeners", CreateListenerAsync);
         pages.MapPost("/listeners/{listener_id:long}/delete", DeleteListenerAsync);
         pages.MapPost("/listeners/{listener_id:long}/events/{uuid}/redeliver", RedeliverAsync);
+        pages.MapPost("/listeners/{listener_id:long}/replay", ReplayAsync);
         pages.MapPost("/callbacks/{callback_id:long}/enable", EnableCallbackAsync);
     }
 
@@ -101,6 +102,28 @@ internal static class CustomerActions
         }
         Notice.Leave(context, result is ApiResults.Failure failure ? failure.Message : "Queued for delivery again; its attempts show below as they are made.", result is ApiResults.Failure);
         return DashboardResults.SeeOther(at.Event(listener_id, uuid));
+    }
+
+    /// <summary>The replay form: a status and a span back from now, which the API's replay takes as since (UNIX seconds) and until now.</summary>
+    private static async Task<IResult> ReplayAsync(
+        long listener_id, HttpContext context, HubDatabase database, OutboxQueue queue, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var at = CustomerBase.Of(context);
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var status = form["status"].ToString() is { Length: > 0 } given ? given : EventStatus.Failed;
+        var span = long.TryParse(form["since"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 86_400;
+        var since = clock.GetUtcNow().ToUnixTimeSeconds() - span;
+        await using var db = await database.ConnectAsync(cancellationToken);
+        var result = await Deliveries.ReplayAsync(db, queue, node, clock, at.Owner, listener_id, status, since, null, cancellationToken);
+        if (result is ApiResults.Failure { Status: StatusCodes.Status404NotFound })
+        {
+            return CustomerPages.ListenerNotFound();
+        }
+        var queued = (result as Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ReplayResult>)?.Value?.Queued;
+        Notice.Leave(context, result is ApiResults.Failure failure ? failure.Message
+            : queued == 0 ? $"Nothing to replay: no {status} events arrived in that span."
+            : $"{queued} {status} event{(queued == 1 ? "" : "s")} queued again, oldest first; watch them below.", result is ApiResults.Failure);
+        return DashboardResults.SeeOther(at.Listener(listener_id));
     }
 
     private static async Task<IResult> EnableCallbackAsync(long callback_id, HttpContext context, HubDatabase database, CallbackVerifier verifier, CancellationToken cancellationToken)

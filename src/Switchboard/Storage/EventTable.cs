@@ -136,6 +136,19 @@ internal static class EventTable
         return changed == 1;
     }
 
+    /// <summary>
+    /// The listener's events with <paramref name="status"/> whose activity was acknowledged in
+    /// [<paramref name="sinceMs"/>, <paramref name="untilMs"/>), in the order of their activities (delivery.md, Replay).
+    /// </summary>
+    public static Task<List<EventKey>> SettledBetweenAsync(HubConnection db, long listenerId, string status, long sinceMs, long untilMs, CancellationToken cancellationToken) =>
+        HubConnection.ListAsync(
+            db.Command("""
+                SELECT d.activity_id, d.slot FROM deliveries d JOIN activities a ON a.id = d.activity_id
+                WHERE d.listener_id = @listener_id AND d.status = @status AND a.created_at >= @since AND a.created_at < @until
+                ORDER BY d.activity_id
+                """).With("@listener_id", listenerId).With("@status", status).With("@since", sinceMs).With("@until", untilMs),
+            r => new EventKey(r.GetInt64(0), r.GetInt32(1)), cancellationToken);
+
     private static async Task<List<LoggedEvent>> WithoutOutcomeAsync(
         HubConnection db, EventUuids uuids, long voipId, long listenerId, string? dataType, CancellationToken cancellationToken)
     {
