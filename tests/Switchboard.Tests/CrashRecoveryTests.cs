@@ -119,7 +119,8 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
         var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
         var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
-        string[] settings = ["--Delivery:AllowPrivateNetworks=true", $"--Cluster:LeaseSeconds={LeaseSeconds}"];
+        // The in-flight cap is the callback's across all nodes: 48 lets each of three keep 16 requests in flight.
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", $"--Cluster:LeaseSeconds={LeaseSeconds}", "--Delivery:MaxInFlightPerCallback=48"];
         await using var receiver = await Receiver.StartAsync();
         // Slow answers, so that each node holds events in flight and queued when one is killed.
         receiver.Delay = TimeSpan.FromMilliseconds(200);
@@ -193,7 +194,8 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
         var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
         await using var receiver = await Receiver.StartAsync();
-        string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Delivery:RetrySchedule=200ms,200ms,200ms,200ms", "--Cluster:LeaseSeconds=3"];
+        // The in-flight cap is the callback's across all nodes: 48 lets each of three keep 16 requests in flight.
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Delivery:RetrySchedule=200ms,200ms,200ms,200ms", "--Cluster:LeaseSeconds=3", "--Delivery:MaxInFlightPerCallback=48"];
         await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
         await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
         using var account = Client(node1.Url, accountToken);

@@ -143,9 +143,10 @@ public class ListenCommandTests(SharedHub shared) : IClassFixture<SharedHub>
         await using var hub = await TestHub.StartAsync(null, "--Delivery:AllowPrivateNetworks=false");
         using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
 
-        var (code, _, error) = await RunToEndAsync("listen", "--port", "0", "--hub", hub.Url, "--token", TokenOf(account), "--account", "1000002");
+        var (code, output, error) = await RunToEndAsync("listen", "--port", "0", "--hub", hub.Url, "--token", TokenOf(account), "--account", "1000002");
 
         Assert.Equal(1, code);
+        Assert.DoesNotContain("Listening on", output, StringComparison.Ordinal);
         Assert.Contains("refuses to call back to http://127.0.0.1:", error, StringComparison.Ordinal);
         Assert.Contains("switchboard serve --Delivery:AllowPrivateNetworks=true", error, StringComparison.Ordinal);
         var overview = await ExpectAsync(await account.GetAsync($"{AccountBase}/overview"), HttpStatusCode.OK);
@@ -155,9 +156,10 @@ public class ListenCommandTests(SharedHub shared) : IClassFixture<SharedHub>
     [Fact]
     public async Task A_token_the_hub_does_not_know_is_explained()
     {
-        var (code, _, error) = await RunToEndAsync("listen", "--port", "0", "--hub", shared.Hub.Url, "--token", "not-a-token", "--account", "1000002");
+        var (code, output, error) = await RunToEndAsync("listen", "--port", "0", "--hub", shared.Hub.Url, "--token", "not-a-token", "--account", "1000002");
 
         Assert.Equal(1, code);
+        Assert.DoesNotContain("Listening on", output, StringComparison.Ordinal);
         Assert.Contains("the hub refused the token (401)", error, StringComparison.Ordinal);
         Assert.Contains("switchboard tokens create --account 1000002", error, StringComparison.Ordinal);
     }

@@ -36,15 +36,26 @@ public class RequestLimitTests
     }
 
     [Fact]
-    public async Task Requests_with_an_unknown_token_are_401_however_many_there_are()
+    public async Task An_address_past_its_failed_authentication_burst_gets_429_with_retry_after_while_live_tokens_go_on()
     {
-        await using var hub = await TestHub.StartAsync(null, "--Api:RequestsPerSecond=1", "--Api:RequestBurst=1");
+        await using var hub = await TestHub.StartAsync(null, "--Api:FailedAuthPerSecond=1", "--Api:FailedAuthBurst=3");
         using var stranger = new HttpClient { BaseAddress = new Uri(hub.Url) };
         stranger.DefaultRequestHeaders.Authorization = new("Bearer", "sb_not_a_token");
+        using var owner = await hub.ClientAsync(TokenScope.Account, 1000002);
+        var url = $"{AccountBase}/callbacks";
 
-        for (var i = 0; i < 3; i++)
+        await ErrorAsync(await stranger.GetAsync(url), HttpStatusCode.Unauthorized);
+        await ErrorAsync(await hub.Http.GetAsync(url), HttpStatusCode.Unauthorized);
+        await ErrorAsync(await stranger.PostAsync("/v4/ingest", Json("{}")), HttpStatusCode.Unauthorized);
+        foreach (var refused in new[] { await stranger.GetAsync(url), await hub.Http.GetAsync(url), await stranger.PostAsync("/v4/ingest", Json("{}")) })
         {
-            await ErrorAsync(await stranger.GetAsync($"{AccountBase}/callbacks"), HttpStatusCode.Unauthorized);
+            var error = await ErrorAsync(refused, HttpStatusCode.TooManyRequests);
+            Assert.Contains("without a valid token", error.GetProperty("@message").GetString(), StringComparison.Ordinal);
+            Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 2);
         }
+        // A live token from the same address is not held back by others' failures.
+        await ExpectAsync(await owner.GetAsync(url), HttpStatusCode.OK);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await ErrorAsync(await stranger.GetAsync(url), HttpStatusCode.Unauthorized);
     }
 }

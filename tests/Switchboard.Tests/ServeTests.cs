@@ -60,6 +60,26 @@ public class ServeTests
         Assert.DoesNotContain("sb_", second.Console, StringComparison.Ordinal);
     }
 
+    [SqliteFact]
+    public async Task The_data_folder_and_the_database_with_its_wal_and_shm_files_are_the_owners_alone()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"), "data");
+        await using var hub = await TestHub.StartAsync(dataDirectory);
+        using var client = await hub.ClientAsync(Switchboard.Storage.TokenScope.Account, 1000002);
+        // A write, so that the write-ahead log holds something.
+        await Api.CreateAsync(client, $"{Api.AccountBase}/profiles", """{"name": "P"}""");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDirectory));
+        foreach (var name in new[] { "switchboard.db", "switchboard.db-wal", "switchboard.db-shm" })
+        {
+            Assert.Equal((name, UnixFileMode.UserRead | UnixFileMode.UserWrite), (name, File.GetUnixFileMode(Path.Combine(dataDirectory, name))));
+        }
+    }
+
     [Fact]
     public async Task An_invalid_setting_stops_start_up_naming_it()
     {
@@ -110,5 +130,29 @@ public class ServeTests
         Assert.StartsWith($"switchboard {string.Join(' ', command)}: the PostgreSQL connection string is not valid (", error, StringComparison.Ordinal);
         Assert.EndsWith("it is written Host=…;Database=…;Username=…;Password=…", error.Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Trim());
+    }
+
+    [Fact]
+    public async Task A_port_in_use_gets_one_line_and_no_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "switchboard.dll"), .. TestPostgres.WithDatabase(["serve", "--urls", url, "--data-dir", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"))])])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal($"switchboard serve: {url}: address already in use: another program (or another switchboard serve) listens there. Choose another with --urls, e.g. --urls http://127.0.0.1:8081.", error.Trim());
+        // Only the first start's token may come before it, never the host's report of the failure.
+        Assert.DoesNotContain("Exception", await output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", await output, StringComparison.Ordinal);
     }
 }

@@ -104,6 +104,10 @@ public partial class SimulateCommandTests(SharedHub shared) : IClassFixture<Shar
         var statuses = events.Select(e => e.GetProperty("data").GetProperty("response").GetProperty("status").GetInt32()).ToList();
         Assert.Contains(401, statuses);
         Assert.Contains(statuses, s => s != 401);
+        // The help says which failures it plays, not only the 401.
+        var (_, help, _) = await Run("simulate", "--help");
+        var line = help.Split('\n').First(l => l.TrimStart().StartsWith("api-error ", StringComparison.Ordinal));
+        Assert.All(statuses.Distinct(), s => Assert.Contains($"{s}", line, StringComparison.Ordinal));
         Assert.All(events, e => Assert.Equal(
             e.GetProperty("data").GetProperty("response").GetProperty("status").GetInt32() == 401 ? "api-error" : "api-error,api-error-trusted",
             TagsOf(e)));
@@ -135,6 +139,22 @@ public partial class SimulateCommandTests(SharedHub shared) : IClassFixture<Shar
         // Delivered, they still sort by timestamp into the 11 steps of events.md.
         var events = await EventsAsync(receiver, 11);
         Assert.Equal(Plays.Single(p => (string)p[0] == "ring-group")[2] as string[], events.Select(TagsOf));
+    }
+
+    [Fact]
+    public async Task Played_faster_than_real_time_each_line_shows_its_simulated_time_from_the_start_not_a_clock()
+    {
+        var (code, output, error) = await Run("simulate", "ring-group", "--hub", _hub.Url, "--token", await OperatorTokenAsync(), "--account", "3100062", "--speed", "0", "--seed", "7");
+
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith("(--speed 0: times are simulated, from the scenario's start)", lines[0].TrimEnd(), StringComparison.Ordinal);
+        var times = lines.Where(l => l.Contains(" call ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(' ', StringComparison.Ordinal)]).ToList();
+        Assert.Equal(11, times.Count);
+        Assert.Equal("+00:00.000", times[0]);
+        Assert.All(times, t => Assert.Matches(@"^\+\d\d:\d\d\.\d{3}$", t));
+        // The ring group's 20 s of ringing, though the run took a fraction of a second.
+        Assert.True(TimeSpan.ParseExact(times[^1][1..], @"mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture) > TimeSpan.FromSeconds(20), times[^1]);
     }
 
     [Fact]

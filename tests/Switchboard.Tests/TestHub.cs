@@ -16,7 +16,7 @@ internal sealed class TestHub : IAsyncDisposable
         DataDirectory = dataDirectory;
         Url = url;
         Console = console;
-        Http = new HttpClient { BaseAddress = new Uri(url) };
+        Http = ObservedStatuses.Client(url);
     }
 
     public string DataDirectory { get; }
@@ -40,7 +40,7 @@ internal sealed class TestHub : IAsyncDisposable
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
         // On PostgreSQL each data directory stands for a database of its own, so a hub started again on it finds its data.
         var postgres = TestPostgres.DatabaseFor(dataDirectory);
-        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", .. settings], postgres));
+        var app = Hub.Build(new HubSettings("http://127.0.0.1:0", dataDirectory, ["--Delivery:AllowPrivateNetworks=true", "--Api:RequestsPerSecond=100000", "--Api:RequestBurst=100000", "--Api:FailedAuthPerSecond=100000", "--Api:FailedAuthBurst=100000", .. settings], postgres));
         var console = new StringWriter();
         var url = await Hub.StartAsync(app, console, CancellationToken.None);
         return new TestHub(app, dataDirectory, url, console.ToString());
@@ -50,7 +50,7 @@ internal sealed class TestHub : IAsyncDisposable
     public async Task<HttpClient> ClientAsync(TokenScope scope, long? voipId = null, long? extensionId = null)
     {
         var (_, token) = await _app.Services.GetRequiredService<TokenStore>().CreateAsync(scope, voipId, extensionId, CancellationToken.None);
-        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        var client = ObservedStatuses.Client(Url);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -13,7 +13,11 @@ internal static class ApiDocs
     public const string DocumentPath = "/openapi/v1.json";
     public const string PagePath = "/docs";
 
-    private static readonly int[] ErrorStatuses = [400, 401, 403, 404, 413, 415, 422, 429];
+    /// <summary>What the token checks in front of every management route answer (EventBases.CheckScope).</summary>
+    private static readonly int[] TokenStatuses = [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests];
+
+    /// <summary>What reading a JSON body answers (JsonBody): not JSON 400, too large 413, another media type 415, a field wrong 422.</summary>
+    private static readonly int[] BodyStatuses = [StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity];
 
     public static IHostApplicationBuilder AddApiDocs(this IHostApplicationBuilder builder)
     {
@@ -25,7 +29,8 @@ internal static class ApiDocs
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             json.SerializerOptions.Encoder = ApiJsonContext.Relaxed.Options.Encoder;
         });
-        builder.Services.AddOpenApi(options => options.AddOperationTransformer(AddBaseParameters).AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer(AddBaseParameters).AddOperationTransformer(ListQuery.AddParameters)
+            .AddSchemaTransformer(ApiExamples.AddTo).AddSchemaTransformer(RefuseDisallowedNull).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -71,16 +76,43 @@ internal static class ApiDocs
         return Task.CompletedTask;
     }
 
-    /// <summary>Declares the error envelope on every route of a group, for the document.</summary>
+    /// <summary>An optional field that refuses null (<see cref="RefusesNullAttribute"/>) is typed without null.</summary>
+    private static Task RefuseDisallowedNull(OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(RefusesNullAttribute), inherit: false) != true)
+        {
+            return Task.CompletedTask;
+        }
+        if (schema.Type is { } type)
+        {
+            schema.Type = type & ~JsonSchemaType.Null;
+        }
+        // A nullable object is written as oneOf null or the object's schema.
+        if (schema.OneOf is { Count: > 1 } oneOf)
+        {
+            schema.OneOf = [.. oneOf.Where(s => s.Type != JsonSchemaType.Null)];
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Declares the token checks' answers on every route of a group, in the error envelope.</summary>
     public static TBuilder WithErrorEnvelope<TBuilder>(this TBuilder group)
+        where TBuilder : IEndpointConventionBuilder => group.WithErrors(TokenStatuses);
+
+    /// <summary>Declares error answers of a route, in the error envelope.</summary>
+    public static TBuilder WithErrors<TBuilder>(this TBuilder route, params int[] statuses)
         where TBuilder : IEndpointConventionBuilder
     {
-        foreach (var status in ErrorStatuses)
+        foreach (var status in statuses)
         {
-            group.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ApiErrorEnvelope), ["application/json"]));
+            route.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ApiErrorEnvelope), ["application/json"]));
         }
-        return group;
+        return route;
     }
+
+    /// <summary>A JSON body of <typeparamref name="T"/>, read by <see cref="JsonBody"/>, with the answers reading it may give.</summary>
+    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder route)
+        where T : notnull => route.Accepts<T>("application/json").WithErrors(BodyStatuses);
 
     public static WebApplication MapApiDocs(this WebApplication app)
     {

@@ -24,6 +24,7 @@ internal sealed record ApiError(
         403 => "Forbidden: this token may not use this account or extension.",
         404 => "Not found.",
         405 => "Method not allowed.",
+        408 => "Request timeout.",
         409 => "Conflict.",
         413 => "Request body too large.",
         415 => "Unsupported media type: send Content-Type: application/json.",

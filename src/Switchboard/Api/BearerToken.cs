@@ -12,4 +12,18 @@ internal static class BearerToken
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
         return token.Length == 0 ? null : await context.RequestServices.GetRequiredService<TokenStore>().FindAsync(token, context.RequestAborted);
     }
+
+    /// <summary>
+    /// The answer to a request without a live token: <c>401</c>, or <c>429</c> with <c>Retry-After</c>
+    /// once its client address has failed too often (api.md, Request limits).
+    /// </summary>
+    public static IResult Refuse(HttpContext context, string? message = null)
+    {
+        if (context.RequestServices.GetRequiredService<RequestLimiter>().RefuseFailedAuth(context.Connection.RemoteIpAddress) is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.Error(StatusCodes.Status429TooManyRequests, $"Too many requests without a valid token from this address; try again in {retryAfter} s.");
+        }
+        return ApiResults.Error(StatusCodes.Status401Unauthorized, message);
+    }
 }

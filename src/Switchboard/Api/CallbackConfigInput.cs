@@ -25,6 +25,9 @@ internal static class CallbackConfigInput
 
     private const int MaxHeaders = 50;
 
+    /// <summary>Standard Webhooks asks for keys of 24 bytes (192 bits) or more; a shorter one makes signatures guessable.</summary>
+    private const int MinSecretBytes = 24;
+
     /// <summary>
     /// Bounds of <c>rate-limit</c> (api.md): a million events, over at most 30 days. Beyond them a
     /// limit stops limiting anything a receiver would notice.
@@ -65,14 +68,9 @@ internal static class CallbackConfigInput
     {
         if (config.TryGetProperty("url", out var url))
         {
-            var text = url.ValueKind == JsonValueKind.String ? url.GetString()! : "";
-            if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            if (url.ValueKind == JsonValueKind.String && ParseUrl(url.GetString()!) is { } uri)
             {
-                return CallbackMode.Https;
-            }
-            if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-            {
-                return CallbackMode.Http;
+                return uri.Scheme == Uri.UriSchemeHttps ? CallbackMode.Https : CallbackMode.Http;
             }
             errors.Add("config.url", "must be an absolute http or https URL");
             return null;
@@ -95,7 +93,7 @@ internal static class CallbackConfigInput
         var url = at.String(config, "url", required: true, maxLength: 2048);
         if (url is not null)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0 || uri.UserInfo.Length > 0)
+            if (ParseUrl(url) is not { } uri)
             {
                 at.Add("url", "must be an absolute http or https URL");
             }
@@ -114,9 +112,9 @@ internal static class CallbackConfigInput
         {
             secret = stored.Secret; // the masked value sent back: keep what is stored
         }
-        else if ((secret = at.String(config, "secret", required: false, nullable: true, maxLength: 512)) is not null && !WebhookSignature.IsValidSecret(secret))
+        else if ((secret = at.String(config, "secret", required: false, nullable: true, maxLength: 512)) is not null && !IsSigningSecret(secret))
         {
-            at.Add("secret", "must be a Standard Webhooks secret: whsec_ followed by base64");
+            at.Add("secret", $"must be a Standard Webhooks secret: whsec_ followed by the base64 of at least {MinSecretBytes} bytes");
         }
         if (at.Any || url is null || method is null)
         {
@@ -224,6 +222,37 @@ internal static class CallbackConfigInput
             return null;
         }
         return new CheckedConfig(CallbackMode.Application, JsonSerializer.SerializeToElement(new ApplicationCallbackConfig(application, normalised.Value), CallbackConfigJsonContext.Default.ApplicationCallbackConfig), null);
+    }
+
+    /// <summary>
+    /// The one check of a callback URL, whether the mode is given or inferred. Uri would quietly
+    /// repair what no HTTP client sends as typed (<c>http:\\host</c>, a tab or a space, which it
+    /// turns into slashes or drops), so those are refused rather than stored in a shape that
+    /// means one URL to the user and another to the sender.
+    /// </summary>
+    private static Uri? ParseUrl(string text)
+    {
+        var typed = text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        if (!typed || text.Any(c => c is '\\' or <= ' ' or '\u007f'))
+        {
+            return null;
+        }
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is ("http" or "https") && uri.Host.Length > 0 && uri.UserInfo.Length == 0 ? uri : null;
+    }
+
+    /// <summary>
+    /// Stricter than what a receiver accepts (<see cref="WebhookSignature.IsValidSecret"/> also takes bare
+    /// base64): the prefix tells a pasted secret from any other string, and the hub is where keys are set.
+    /// </summary>
+    private static bool IsSigningSecret(string secret)
+    {
+        if (!secret.StartsWith(WebhookSignature.SecretPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var encoded = secret.AsSpan(WebhookSignature.SecretPrefix.Length);
+        Span<byte> key = stackalloc byte[encoded.Length];
+        return Convert.TryFromBase64Chars(encoded, key, out var length) && length >= MinSecretBytes;
     }
 
     /// <summary>RFC 9110 token characters.</summary>

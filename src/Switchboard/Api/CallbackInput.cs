@@ -5,7 +5,14 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A callback create body as the OpenAPI document shows it (bodies are read by hand, <see cref="CallbackInput"/>).</summary>
-internal sealed record CallbackRequest(string? Name, long? FallbackCallbackId, long? ProfileId, bool? Enabled, string? Mode, JsonElement Config);
+internal sealed record CallbackRequest(
+    JsonElement Config, string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, bool Enabled = true,
+    [property: RefusesNull] string? Mode = null);
+
+/// <summary>A callback update body: only the fields given change; <c>config</c> is replaced as a whole.</summary>
+internal sealed record CallbackChange(
+    string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, [property: RefusesNull] bool? Enabled = null,
+    [property: RefusesNull] string? Mode = null, [property: RefusesNull] JsonElement? Config = null);
 
 /// <summary>What a callback body asks for, checked: the row to store (id 0 when new) and the HTTP config to verify.</summary>
 internal sealed record CallbackDraft(Callback Row, HttpCallbackConfig? Http);

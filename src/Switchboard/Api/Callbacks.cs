@@ -20,15 +20,15 @@ internal static class Callbacks
     public static void MapCallbacks(this RouteGroupBuilder group)
     {
         var callbacks = group.MapGroup("/callbacks").WithTags("Callbacks");
-        callbacks.MapGet("/", List).Produces<Page<Callback>>().WithSummary("List callbacks")
+        callbacks.MapGet("/", List).Produces<Page<Callback>>().WithListQuery(ListFilters).WithSummary("List callbacks")
             .WithDescription("Filters: name, profile_id, fallback_callback_id, mode, enabled. Header credentials and config.secret read true.");
-        callbacks.MapGet("/{id:long}", Get).Produces<Callback>().WithSummary("Get a callback");
-        callbacks.MapPost("/", Create).Accepts<CallbackRequest>("application/json").Produces<Callback>(StatusCodes.Status201Created)
+        callbacks.MapGet("/{id:long}", Get).Produces<Callback>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a callback");
+        callbacks.MapPost("/", Create).AcceptsJson<CallbackRequest>().Produces<Callback>(StatusCodes.Status201Created)
             .WithSummary("Create a callback")
             .WithDescription("HTTP and HTTPS callbacks are verified first: the URL must answer {\"test\": 1} with 200 or 201 within the timeout, else 422.");
-        callbacks.MapPatch("/{id:long}", Update).Accepts<CallbackRequest>("application/json").Produces<Callback>()
+        callbacks.MapPatch("/{id:long}", Update).AcceptsJson<CallbackChange>().Produces<Callback>().WithErrors(StatusCodes.Status404NotFound)
             .WithSummary("Change a callback").WithDescription("config is replaced as a whole; a changed url, method or headers is verified again.");
-        callbacks.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a callback")
+        callbacks.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).WithSummary("Delete a callback")
             .WithDescription("409 while a listener uses it or another callback falls back to it.");
     }
 

@@ -44,15 +44,21 @@ internal static class Deliveries
     public static void MapDeliveries(this RouteGroupBuilder group)
     {
         var events = group.MapGroup("/listeners/{listener_id:long}/events").WithTags("Deliveries");
-        events.MapGet("/", List).Produces<Page<EventDelivery>>().WithSummary("List the events rendered for a listener")
+        events.MapGet("/", List).Produces<Page<EventDelivery>>()
+            .WithListQuery(ListFilters, new Dictionary<string, IReadOnlyList<string>> { ["status"] = EventStatus.All }).WithErrors(StatusCodes.Status404NotFound).WithSummary("List the events rendered for a listener")
             .WithDescription("Newest first. Filters: status (pending, delivered, failed, suppressed), data_type. last_attempt_at is ISO 8601 UTC; status_reason says why a failed or suppressed event ended so.");
-        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithSummary("Get an event with its delivery attempts")
+        events.MapGet("/{uuid}", Get).Produces<EventDeliveryDetail>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get an event with its delivery attempts")
             .WithDescription("event is the Events v2 JSON the callback receives; attempts lists every attempt, oldest first; times are ISO 8601 UTC.");
         events.MapPost("/{uuid}/redeliver", Redeliver).Produces<EventDelivery>(StatusCodes.Status202Accepted)
-            .Produces<ApiErrorEnvelope>(StatusCodes.Status409Conflict, "application/json")
+            .WithErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Queue an event for delivery again")
             .WithDescription("For a delivered, failed or suppressed event: it goes to the listener's callback again with a fresh set of retries; "
                 + "earlier attempts stay in the log. 409 while the event is still pending.");
+        events.MapPost("/replay", Replay).AcceptsJson<ReplayRequest>().Produces<ReplayQueued>(StatusCodes.Status202Accepted).WithErrors(StatusCodes.Status404NotFound)
+            .WithSummary("Replay a listener's events in bulk")
+            .WithDescription("Every event of the listener with the given status (failed, suppressed or delivered; default failed) whose activity was "
+                + "acknowledged in [since, until) (UNIX seconds; until null: up to now) goes to the listener's callback again, in the original order, "
+                + "with a fresh set of retries. Answers at once with how many; the work runs in the background.");
     }
 
     /// <summary>UNIX milliseconds as ISO 8601 UTC with milliseconds (the format of <c>@time</c>).</summary>
@@ -132,7 +138,7 @@ internal static class Deliveries
         {
             return ApiResults.NotFound("Event");
         }
-        if (!await EventTable.RedeliverAsync(db, listenerId, found.Key.ActivityId, now, node.Id, cancellationToken))
+        if (!await EventTable.RedeliverAsync(db, found, now, node.Id, cancellationToken))
         {
             return ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
         }
@@ -142,55 +148,57 @@ internal static class Deliveries
         return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Relaxed.EventDelivery, statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>What a replay may take again (api.md, Deliveries): a settled status, never pending.</summary>
-    public static readonly string[] ReplayStatuses = [EventStatus.Failed, EventStatus.Suppressed, EventStatus.Delivered];
+    private static async Task<IResult> Replay(
+        long listener_id, HttpContext context, HubDatabase database, ReplayWorker replays, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (document, error) = await JsonBody.ReadObjectAsync(context.Request);
+        if (document is null)
+        {
+            return error!;
+        }
+        using (document)
+        {
+            return await ReplayAsync(database, replays, node, clock, Owner.Of(context), listener_id, document.RootElement, cancellationToken);
+        }
+    }
 
     /// <summary>
-    /// Replays a listener's events in bulk (delivery.md, Replay): those with <paramref name="status"/>
-    /// whose activity was acknowledged from <paramref name="since"/> until <paramref name="until"/>
-    /// (UNIX seconds; null for now) are queued again, each as a redelivery, in their original
-    /// order. 202 with how many were queued, 404 for a listener not visible from the base, 422 for
-    /// a status or span the route refuses.
+    /// A replay (delivery.md, Replay) of a listener visible from the owner's base, from a replay
+    /// body: 202 with how many events are queued again, 404 or 422. The dashboard's replay calls it too.
     /// </summary>
     public static async Task<IResult> ReplayAsync(
-        HubConnection db, OutboxQueue queue, HubNode node, TimeProvider clock, Owner owner, long listenerId, string status, long since, long? until, CancellationToken cancellationToken)
+        HubDatabase database, ReplayWorker replays, HubNode node, TimeProvider clock, Owner owner, long listenerId, JsonElement body, CancellationToken cancellationToken)
     {
-        if (await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is null)
+        var errors = new FieldErrors();
+        errors.RejectUnknown(body, "status", "since", "until");
+        var status = errors.OneOf(body, "status", required: false, EventStatus.Delivered, EventStatus.Failed, EventStatus.Suppressed) ?? EventStatus.Failed;
+        var since = errors.Integer(body, "since", required: true, min: 0, max: MaxUnixSeconds);
+        var until = errors.Integer(body, "until", required: false, nullable: true, min: 0, max: MaxUnixSeconds);
+        if (since is { } from && until is { } to && to <= from)
+        {
+            errors.Add("until", "must be later than since, or null");
+        }
+        if (errors.Any)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        await using var db = await database.ConnectAsync(cancellationToken);
+        if (await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is not { } listener)
         {
             return ApiResults.NotFound("Listener");
         }
-        var errors = new Dictionary<string, string>();
-        if (!ReplayStatuses.Contains(status))
-        {
-            errors["status"] = $"must be one of {string.Join(", ", ReplayStatuses)}";
-        }
-        if (since < 0)
-        {
-            errors["since"] = "must be a UNIX time in seconds";
-        }
-        if (until is { } end && end < since)
-        {
-            errors["until"] = "must be at or after since, or null";
-        }
-        if (errors.Count > 0)
-        {
-            return ApiResults.Invalid(errors);
-        }
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var keys = await EventTable.SettledBetweenAsync(db, listenerId, status, since * 1000, until is { } u ? u * 1000 : long.MaxValue, cancellationToken);
-        var queued = 0;
-        foreach (var key in keys)
-        {
-            // One at a time, as a redelivery each: an event another request queued meanwhile is left as it is.
-            if (await EventTable.RedeliverAsync(db, listenerId, key.ActivityId, now, node.Id, cancellationToken))
-            {
-                queue.Later(key, now);
-                queued++;
-            }
-        }
-        return TypedResults.Json(new ReplayResult(queued), ApiJsonContext.Relaxed.ReplayResult, statusCode: StatusCodes.Status202Accepted);
+        var queued = await ReplayTable.CreateAsync(db, listener.VoipId, listenerId, status, since!.Value * 1000, until is { } end ? end * 1000 : long.MaxValue,
+            node.Id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        replays.Wake();
+        return TypedResults.Json(new ReplayQueued(queued), ApiJsonContext.Relaxed.ReplayQueued, statusCode: StatusCodes.Status202Accepted);
     }
+
+    // Year 9999: later times cannot be stored in milliseconds of a 64-bit integer without care, and mean nothing here.
+    private const long MaxUnixSeconds = 253_402_300_799;
 }
 
-/// <summary>The answer of a replay: how many events were queued again.</summary>
-internal sealed record ReplayResult(int Queued);
+/// <summary>A replay body (api.md, Deliveries): <c>status</c> failed, suppressed or delivered (default failed), <c>since</c> and <c>until</c> UNIX seconds.</summary>
+internal sealed record ReplayRequest(long Since, [property: RefusesNull] string? Status = null, long? Until = null);
+
+/// <summary>How many events a replay queues again.</summary>
+internal sealed record ReplayQueued(long Queued);

@@ -20,7 +20,8 @@ internal static class ErrorEnvelopeMiddleware
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var status = error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
-                await ApiError.WriteAsync(context, status);
+                // Kestrel's 408 here is the body read: MinRequestBodyDataRate (240 bytes/s after 5 s) was not met.
+                await ApiError.WriteAsync(context, status, status == StatusCodes.Status408RequestTimeout ? "Request timeout: the request body arrived too slowly." : null);
             },
         });
         // Answers the framework leaves without a body (404 for an unknown route, 405, …).

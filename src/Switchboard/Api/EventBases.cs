@@ -47,8 +47,17 @@ internal static class EventBases
         {
             context.Request.EnableBuffering();
         }
-        return await WriteAsync(context.RequestServices, voipId,
-            async () => await next(invocation), () => context.Request.Body.CanSeek, () => context.Request.Body.Position = 0);
+        try
+        {
+            return await WriteAsync(context.RequestServices, voipId,
+                async () => await next(invocation), () => context.Request.Body.CanSeek, () => context.Request.Body.Position = 0);
+        }
+        catch (System.Data.Common.DbException conflict) when (context.RequestServices.GetRequiredService<HubDatabase>().IsConflict(conflict))
+        {
+            // Rolled back by conflicting changes each time it ran: nothing of it holds, and it may be sent again.
+            context.Response.Headers.RetryAfter = "1";
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "Other changes to the same data kept conflicting with this one; nothing was changed. Send it again.");
+        }
     }
 
     /// <summary>
@@ -61,7 +70,7 @@ internal static class EventBases
     {
         if (info is null)
         {
-            return (null, ApiResults.Error(StatusCodes.Status401Unauthorized));
+            return (null, BearerToken.Refuse(context));
         }
         // Operator tokens are the platform's own tooling (provisioning, load tests): only customers' tokens are limited.
         if (info.Scope != TokenScope.Operator && context.RequestServices.GetRequiredService<RequestLimiter>().Refuse(info.Id) is { } retryAfter)

@@ -5,16 +5,18 @@ namespace Switchboard.Api;
 /// <summary><c>{base}/listeners/{listener_id}/filters</c>: list, get, create, update, delete (api.md, Filters).</summary>
 internal static class Filters
 {
+    private static readonly Dictionary<string, FilterKind> ListFilters = [];
+
     public static void MapFilters(this RouteGroupBuilder group)
     {
         var filters = group.MapGroup("/listeners/{listener_id:long}/filters").WithTags("Filters");
-        filters.MapGet("/", List).Produces<Page<ListenerFilter>>().WithSummary("List a listener's filters");
-        filters.MapGet("/{id:long}", Get).Produces<ListenerFilter>().WithSummary("Get a filter");
-        filters.MapPost("/", Create).Accepts<FilterRequest>("application/json").Produces<ListenerFilter>(StatusCodes.Status201Created)
+        filters.MapGet("/", List).Produces<Page<ListenerFilter>>().WithListQuery(ListFilters).WithErrors(StatusCodes.Status404NotFound).WithSummary("List a listener's filters");
+        filters.MapGet("/{id:long}", Get).Produces<ListenerFilter>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a filter");
+        filters.MapPost("/", Create).AcceptsJson<FilterRequest>().WithErrors(StatusCodes.Status404NotFound).Produces<ListenerFilter>(StatusCodes.Status201Created)
             .WithSummary("Add a filter to a listener")
             .WithDescription("number: exactly one of eq (E.164), in (1–1000 numbers), match (+, digits, %). schedule: id of a schedule of the account.");
-        filters.MapPatch("/{id:long}", Update).Accepts<FilterRequest>("application/json").Produces<ListenerFilter>().WithSummary("Change a filter");
-        filters.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a filter");
+        filters.MapPatch("/{id:long}", Update).AcceptsJson<FilterChange>().Produces<ListenerFilter>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Change a filter");
+        filters.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Delete a filter");
     }
 
     /// <summary>A schedule filter must name a schedule of the listener's account (api.md, Filters).</summary>
@@ -28,7 +30,7 @@ internal static class Filters
 
     private static async Task<IResult> List(long listener_id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
-        var (paging, error) = Paging.Parse(context.Request, new Dictionary<string, FilterKind>());
+        var (paging, error) = Paging.Parse(context.Request, ListFilters);
         if (paging is null)
         {
             return error!;

@@ -35,7 +35,7 @@ internal static class Health
             await using var db = await database.ConnectAsync(cancellationToken);
             var nodes = await NodeTable.ListAsync(db, cancellationToken);
             return TypedResults.Ok(new HealthStatus("ready", node.Id, [.. nodes.Select(n => new NodeStatus(n.Id, n.Host, Iso(n.StartedAt), Iso(n.HeartbeatAt)))]));
-        }).WithTags("Health").WithSummary("Storage answers; with an operator token, the nodes on this database");
+        }).WithTags("Health").Produces<HealthStatus>().WithErrors(StatusCodes.Status503ServiceUnavailable).WithSummary("Storage answers; with an operator token, the nodes on this database");
         return routes;
     }
 

@@ -4,15 +4,18 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A listener create body as the OpenAPI document shows it (bodies are read by hand, <see cref="ListenerInput"/>).</summary>
-internal sealed record ListenerRequest(long CallbackId, string? Version, long? ExpiresAt);
+internal sealed record ListenerRequest(long CallbackId, [property: RefusesNull] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
+
+/// <summary>A listener update body: only the fields given change.</summary>
+internal sealed record ListenerChange([property: RefusesNull] long? CallbackId = null, [property: RefusesNull] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>What a listener body asks for, checked field by field; absent fields are null (with <see cref="ExpiresGiven"/> telling a null apart).</summary>
-internal sealed record ListenerInput(long? CallbackId, string? Version, bool ExpiresGiven, long? ExpiresAt)
+internal sealed record ListenerInput(long? CallbackId, string? Version, bool ExpiresGiven, long? ExpiresAt, bool? Ordered)
 {
     /// <summary>api.md: the only listener version.</summary>
     public const string Version2 = "2.0.0";
 
-    public static readonly string[] Fields = ["callback_id", "version", "expires_at"];
+    public static readonly string[] Fields = ["callback_id", "version", "expires_at", "ordered"];
 
     public static ListenerInput Read(JsonElement body, FieldErrors errors, DateTimeOffset now, bool callbackRequired, params string[] extraFields)
     {
@@ -28,7 +31,8 @@ internal sealed record ListenerInput(long? CallbackId, string? Version, bool Exp
         {
             errors.Add("expires_at", "must be a UNIX time in the future, or null");
         }
-        return new ListenerInput(callbackId, version, FieldErrors.Has(body, "expires_at"), expiresAt);
+        var ordered = errors.Boolean(body, "ordered", required: false);
+        return new ListenerInput(callbackId, version, FieldErrors.Has(body, "expires_at"), expiresAt, ordered);
     }
 }
 
@@ -40,12 +44,12 @@ internal static class Listeners
     public static void MapListeners(this RouteGroupBuilder group)
     {
         var listeners = group.MapGroup("/listeners").WithTags("Listeners");
-        listeners.MapGet("/", List).Produces<Page<Listener>>().WithSummary("List listeners").WithDescription("Filter: callback_id.");
-        listeners.MapGet("/{id:long}", Get).Produces<Listener>().WithSummary("Get a listener");
-        listeners.MapPost("/", Create).Accepts<ListenerRequest>("application/json").Produces<Listener>(StatusCodes.Status201Created)
-            .WithSummary("Create a listener").WithDescription("version is \"2.0.0\"; expires_at is null or a future UNIX time.");
-        listeners.MapPatch("/{id:long}", Update).Accepts<ListenerRequest>("application/json").Produces<Listener>().WithSummary("Change a listener");
-        listeners.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a listener with its subscriptions and filters");
+        listeners.MapGet("/", List).Produces<Page<Listener>>().WithListQuery(ListFilters).WithSummary("List listeners").WithDescription("Filter: callback_id.");
+        listeners.MapGet("/{id:long}", Get).Produces<Listener>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a listener");
+        listeners.MapPost("/", Create).AcceptsJson<ListenerRequest>().Produces<Listener>(StatusCodes.Status201Created)
+            .WithSummary("Create a listener").WithDescription("version is \"2.0.0\"; expires_at is null or a future UNIX time; ordered (default false): one data object's events arrive one at a time, in order.");
+        listeners.MapPatch("/{id:long}", Update).AcceptsJson<ListenerChange>().Produces<Listener>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Change a listener");
+        listeners.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Delete a listener with its subscriptions and filters");
     }
 
     /// <summary>The listener if it exists and is visible from the owner's base; otherwise null (api.md: never leak existence).</summary>
@@ -105,7 +109,7 @@ internal static class Listeners
                 return ApiResults.Invalid(errors.All);
             }
             var listener = await ListenerTable.InsertAsync(db,
-                new Listener(0, owner.VoipId, owner.ExtensionId, input.Version ?? ListenerInput.Version2, input.CallbackId.Value, now.ToUnixTimeSeconds(), input.ExpiresAt),
+                new Listener(0, owner.VoipId, owner.ExtensionId, input.Version ?? ListenerInput.Version2, input.CallbackId.Value, now.ToUnixTimeSeconds(), input.ExpiresAt, input.Ordered ?? false),
                 cancellationToken);
             await db.CommitAsync(cancellationToken);
             return TypedResults.Json(listener, ApiJsonContext.Relaxed.Listener, statusCode: StatusCodes.Status201Created);
@@ -148,6 +152,7 @@ internal static class Listeners
                 CallbackId = input.CallbackId ?? existing.CallbackId,
                 Version = input.Version ?? existing.Version,
                 ExpiresAt = input.ExpiresGiven ? input.ExpiresAt : existing.ExpiresAt,
+                Ordered = input.Ordered ?? existing.Ordered,
             };
             if (await ListenerTable.UpdateAsync(db, updated, cancellationToken) == 0)
             {

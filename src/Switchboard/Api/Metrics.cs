@@ -19,7 +19,7 @@ internal static class Metrics
 
     public static void MapMetrics(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, Get).WithTags("Health").WithErrorEnvelope()
+        routes.MapGet(Path, Get).WithTags("Health").WithErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("Counters and gauges in the Prometheus text format (operator token, or loopback without a token)");
     }
@@ -32,7 +32,7 @@ internal static class Metrics
             var info = await BearerToken.FindAsync(context);
             if (info is null)
             {
-                return ApiResults.Error(StatusCodes.Status401Unauthorized);
+                return BearerToken.Refuse(context);
             }
             if (info.Scope != TokenScope.Operator)
             {
@@ -41,7 +41,7 @@ internal static class Metrics
         }
         else if (!IsLoopback(context.Connection.RemoteIpAddress))
         {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized, "Metrics take an operator token, except from the hub's own machine.");
+            return BearerToken.Refuse(context, "Metrics take an operator token, except from the hub's own machine.");
         }
         return TypedResults.Text(Render(metrics, queue, writer, index, database), ContentType);
     }

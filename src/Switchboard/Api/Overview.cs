@@ -13,9 +13,9 @@ internal static class Overview
     public static void MapOverview(this RouteGroupBuilder group)
     {
         var overview = group.MapGroup("/overview").WithTags("Overview");
-        overview.MapGet("/", List).Produces<Page<OverviewItem>>().WithSummary("List listeners with their callback, profile, fallback, subscriptions and filters")
+        overview.MapGet("/", List).Produces<Page<OverviewItem>>().WithListQuery(ListFilters).WithSummary("List listeners with their callback, profile, fallback, subscriptions and filters")
             .WithDescription("Filter: callback_id.");
-        overview.MapPost("/", Create).Accepts<ExpressRequest>("application/json").Produces<OverviewItem>(StatusCodes.Status201Created)
+        overview.MapPost("/", Create).AcceptsJson<ExpressRequest>().Produces<OverviewItem>(StatusCodes.Status201Created)
             .WithSummary("Express create: a listener with its callback, subscriptions and filters, all or nothing")
             .WithDescription("Give callback_id or an inline :callback (which may carry an inline :profile); at least one :subscriptions item.");
     }
@@ -98,7 +98,7 @@ internal static class Overview
             callbackId = (await CallbackTable.InsertAsync(db, row, cancellationToken)).Id;
         }
         var listener = await ListenerTable.InsertAsync(db,
-            new Listener(0, owner.VoipId, owner.ExtensionId, input.Listener.Version ?? ListenerInput.Version2, callbackId, now.ToUnixTimeSeconds(), input.Listener.ExpiresAt),
+            new Listener(0, owner.VoipId, owner.ExtensionId, input.Listener.Version ?? ListenerInput.Version2, callbackId, now.ToUnixTimeSeconds(), input.Listener.ExpiresAt, input.Listener.Ordered ?? false),
             cancellationToken);
         foreach (var tags in input.Subscriptions)
         {

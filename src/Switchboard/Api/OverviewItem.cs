@@ -12,7 +12,7 @@ internal sealed record OverviewCallback(
 
 /// <summary>One listener of the overview with everything it uses.</summary>
 internal sealed record OverviewItem(
-    long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long CreatedAt, long? ExpiresAt,
+    long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long CreatedAt, long? ExpiresAt, bool Ordered,
     [property: JsonPropertyName(":callback")] OverviewCallback? Callback,
     [property: JsonPropertyName(":subscriptions")] IReadOnlyList<SubscriptionView> Subscriptions,
     [property: JsonPropertyName(":filters")] IReadOnlyList<ListenerFilter> Filters)
@@ -31,21 +31,23 @@ internal sealed record OverviewItem(
         }
         var subscriptions = await SubscriptionTable.OfListenerAsync(db, listener.Id, cancellationToken);
         var filters = await FilterTable.OfListenerAsync(db, listener.Id, cancellationToken);
-        return new OverviewItem(listener.Id, listener.VoipId, listener.ExtensionId, listener.Version, listener.CallbackId, listener.CreatedAt, listener.ExpiresAt,
+        return new OverviewItem(listener.Id, listener.VoipId, listener.ExtensionId, listener.Version, listener.CallbackId, listener.CreatedAt, listener.ExpiresAt, listener.Ordered,
             shown, [.. subscriptions.Select(SubscriptionView.Of)], filters);
     }
 }
 
 /// <summary>An express create body as the OpenAPI document shows it (read by hand, <see cref="ExpressInput"/>).</summary>
 internal sealed record ExpressRequest(
-    long? CallbackId,
-    [property: JsonPropertyName(":callback")] ExpressCallbackRequest? Callback,
     [property: JsonPropertyName(":subscriptions")] IReadOnlyList<SubscriptionRequest> Subscriptions,
-    [property: JsonPropertyName(":filters")] IReadOnlyList<FilterRequest>? Filters,
-    string? Version,
-    long? ExpiresAt);
+    [property: RefusesNull] long? CallbackId = null,
+    [property: JsonPropertyName(":callback"), RefusesNull] ExpressCallbackRequest? Callback = null,
+    [property: JsonPropertyName(":filters"), RefusesNull] IReadOnlyList<FilterRequest>? Filters = null,
+    [property: RefusesNull] string? Version = null,
+    long? ExpiresAt = null,
+    [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>An inline callback of an express create, which may carry an inline profile.</summary>
 internal sealed record ExpressCallbackRequest(
-    string? Name, long? FallbackCallbackId, long? ProfileId, bool? Enabled, string? Mode, JsonElement Config,
-    [property: JsonPropertyName(":profile")] ProfileRequest? Profile);
+    JsonElement Config, string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, bool Enabled = true,
+    [property: RefusesNull] string? Mode = null,
+    [property: JsonPropertyName(":profile"), RefusesNull] ProfileRequest? Profile = null);

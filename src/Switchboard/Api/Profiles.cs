@@ -4,7 +4,10 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A profile create body as the OpenAPI document shows it (bodies are read by hand, <see cref="ProfileInput"/>).</summary>
-internal sealed record ProfileRequest(string Name, string? SupportEmail);
+internal sealed record ProfileRequest(string Name, string? SupportEmail = null);
+
+/// <summary>A profile update body: only the fields given change.</summary>
+internal sealed record ProfileChange([property: RefusesNull] string? Name = null, string? SupportEmail = null);
 
 /// <summary>What a profile body asks for, checked field by field.</summary>
 internal sealed record ProfileInput(string? Name, bool EmailGiven, string? SupportEmail)
@@ -30,11 +33,11 @@ internal static class Profiles
     public static void MapProfiles(this RouteGroupBuilder group)
     {
         var profiles = group.MapGroup("/profiles").WithTags("Profiles");
-        profiles.MapGet("/", List).Produces<Page<Profile>>().WithSummary("List profiles").WithDescription("Filter: name.");
-        profiles.MapGet("/{id:long}", Get).Produces<Profile>().WithSummary("Get a profile");
-        profiles.MapPost("/", Create).Accepts<ProfileRequest>("application/json").Produces<Profile>(StatusCodes.Status201Created).WithSummary("Create a profile");
-        profiles.MapPatch("/{id:long}", Update).Accepts<ProfileRequest>("application/json").Produces<Profile>().WithSummary("Change a profile");
-        profiles.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a profile").WithDescription("409 while a callback uses it.");
+        profiles.MapGet("/", List).Produces<Page<Profile>>().WithListQuery(ListFilters).WithSummary("List profiles").WithDescription("Filter: name.");
+        profiles.MapGet("/{id:long}", Get).Produces<Profile>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a profile");
+        profiles.MapPost("/", Create).AcceptsJson<ProfileRequest>().Produces<Profile>(StatusCodes.Status201Created).WithSummary("Create a profile");
+        profiles.MapPatch("/{id:long}", Update).AcceptsJson<ProfileChange>().Produces<Profile>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Change a profile");
+        profiles.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).WithSummary("Delete a profile").WithDescription("409 while a callback uses it.");
     }
 
     /// <summary>The profile if it exists and is visible from the owner's base; otherwise null, whoever owns it (api.md: never leak existence).</summary>

@@ -6,7 +6,12 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A schedule create body as the OpenAPI document shows it (bodies are read by hand, <see cref="ScheduleInput"/>).</summary>
-internal sealed record ScheduleRequest(string Name, string TimeZone, IReadOnlyList<ScheduleRule> Rules, IReadOnlyList<ScheduleException>? Exceptions);
+internal sealed record ScheduleRequest(string Name, string TimeZone, IReadOnlyList<ScheduleRule> Rules, [property: RefusesNull] IReadOnlyList<ScheduleException>? Exceptions = null);
+
+/// <summary>A schedule update body: only the fields given change, each list as a whole.</summary>
+internal sealed record ScheduleChange(
+    [property: RefusesNull] string? Name = null, [property: RefusesNull] string? TimeZone = null,
+    [property: RefusesNull] IReadOnlyList<ScheduleRule>? Rules = null, [property: RefusesNull] IReadOnlyList<ScheduleException>? Exceptions = null);
 
 /// <summary>Schedule create and update bodies (api.md, Schedules): IANA zone, weekly rules, dated exceptions.</summary>
 internal static class ScheduleInput

@@ -12,13 +12,13 @@ internal static class Schedules
     public static void MapSchedules(this RouteGroupBuilder schedules)
     {
         schedules.WithTags("Schedules");
-        schedules.MapGet("/", List).Produces<Page<Schedule>>().WithSummary("List schedules").WithDescription("Filter: name.");
-        schedules.MapGet("/{id:long}", Get).Produces<Schedule>().WithSummary("Get a schedule");
-        schedules.MapPost("/", Create).Accepts<ScheduleRequest>("application/json").Produces<Schedule>(StatusCodes.Status201Created)
+        schedules.MapGet("/", List).Produces<Page<Schedule>>().WithListQuery(ListFilters).WithSummary("List schedules").WithDescription("Filter: name.");
+        schedules.MapGet("/{id:long}", Get).Produces<Schedule>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a schedule");
+        schedules.MapPost("/", Create).AcceptsJson<ScheduleRequest>().Produces<Schedule>(StatusCodes.Status201Created)
             .WithSummary("Create a schedule")
             .WithDescription("time_zone: IANA name. rules: days mon…sun, from ≤ local time < to (HH:mm). exceptions: a date closed (open: false) or open with its own from/to.");
-        schedules.MapPatch("/{id:long}", Update).Accepts<ScheduleRequest>("application/json").Produces<Schedule>().WithSummary("Change a schedule");
-        schedules.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a schedule").WithDescription("Schedule filters naming it then fail.");
+        schedules.MapPatch("/{id:long}", Update).AcceptsJson<ScheduleChange>().Produces<Schedule>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Change a schedule");
+        schedules.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Delete a schedule").WithDescription("Schedule filters naming it then fail.");
     }
 
     private static async Task<Schedule?> FindVisibleAsync(HubConnection db, Owner owner, long id, CancellationToken cancellationToken) =>

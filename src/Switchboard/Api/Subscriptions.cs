@@ -57,20 +57,22 @@ internal static class SubscriptionInput
 /// <summary><c>{base}/listeners/{listener_id}/subscriptions</c>: list, get, create, delete; no update (api.md, Subscriptions).</summary>
 internal static class Subscriptions
 {
+    private static readonly Dictionary<string, FilterKind> ListFilters = [];
+
     public static void MapSubscriptions(this RouteGroupBuilder group)
     {
         var subscriptions = group.MapGroup("/listeners/{listener_id:long}/subscriptions").WithTags("Subscriptions");
-        subscriptions.MapGet("/", List).Produces<Page<SubscriptionView>>().WithSummary("List a listener's subscriptions");
-        subscriptions.MapGet("/{id:long}", Get).Produces<SubscriptionView>().WithSummary("Get a subscription");
-        subscriptions.MapPost("/", Create).Accepts<SubscriptionRequest>("application/json").Produces<SubscriptionView>(StatusCodes.Status201Created)
+        subscriptions.MapGet("/", List).Produces<Page<SubscriptionView>>().WithListQuery(ListFilters).WithErrors(StatusCodes.Status404NotFound).WithSummary("List a listener's subscriptions");
+        subscriptions.MapGet("/{id:long}", Get).Produces<SubscriptionView>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Get a subscription");
+        subscriptions.MapPost("/", Create).AcceptsJson<SubscriptionRequest>().WithErrors(StatusCodes.Status404NotFound).Produces<SubscriptionView>(StatusCodes.Status201Created)
             .WithSummary("Subscribe a listener to a set of tags")
             .WithDescription("Known tags only; duplicates are removed; api-error and api-error-trusted only for account-level listeners.");
-        subscriptions.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithSummary("Delete a subscription");
+        subscriptions.MapDelete("/{id:long}", Delete).Produces<DeleteResult>().WithErrors(StatusCodes.Status404NotFound).WithSummary("Delete a subscription");
     }
 
     private static async Task<IResult> List(long listener_id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)
     {
-        var (paging, error) = Paging.Parse(context.Request, new Dictionary<string, FilterKind>());
+        var (paging, error) = Paging.Parse(context.Request, ListFilters);
         if (paging is null)
         {
             return error!;

@@ -45,6 +45,11 @@ internal static class ServeCommand
                 await error.WriteLineAsync($"switchboard serve: invalid setting: {string.Join("; ", e.Failures)}");
                 return 2;
             }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await error.WriteLineAsync($"switchboard serve: {e.Message.Replace("Failed to bind to address ", "", StringComparison.Ordinal).TrimEnd('.')}: another program (or another switchboard serve) listens there. Choose another with --urls, e.g. --urls http://127.0.0.1:8081.");
+                return 2;
+            }
             catch (IOException e)
             {
                 await error.WriteLineAsync($"switchboard serve: cannot listen on {settings.Urls}: {e.Message}");

@@ -15,6 +15,7 @@ internal static class SwitchboardCommand
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ListenCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        SettingsHelp.UseFor(root);
         return root;
     }
 }

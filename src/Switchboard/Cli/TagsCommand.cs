@@ -10,7 +10,7 @@ internal static class TagsCommand
     public static Command Create()
     {
         var file = EventInput.Argument();
-        var command = new Command("tags", "Print the tags derived from an event's data (tags.md) as a JSON array on one line.")
+        var command = new Command("tags", "Print the tags derived from an event's data as a JSON array on one line (docs/api.md, Subscriptions, lists every tag).")
         {
             file,
         };

@@ -106,20 +106,27 @@ internal static class CustomerActions
 
     /// <summary>The replay form: a status and a span back from now, which the API's replay takes as since (UNIX seconds) and until now.</summary>
     private static async Task<IResult> ReplayAsync(
-        long listener_id, HttpContext context, HubDatabase database, OutboxQueue queue, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
+        long listener_id, HttpContext context, HubDatabase database, ReplayWorker replays, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
     {
         var at = CustomerBase.Of(context);
         var form = await context.Request.ReadFormAsync(cancellationToken);
         var status = form["status"].ToString() is { Length: > 0 } given ? given : EventStatus.Failed;
         var span = long.TryParse(form["since"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 86_400;
-        var since = clock.GetUtcNow().ToUnixTimeSeconds() - span;
-        await using var db = await database.ConnectAsync(cancellationToken);
-        var result = await Deliveries.ReplayAsync(db, queue, node, clock, at.Owner, listener_id, status, since, null, cancellationToken);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", status);
+            json.WriteNumber("since", clock.GetUtcNow().ToUnixTimeSeconds() - span);
+            json.WriteEndObject();
+        }
+        using var body = JsonDocument.Parse(buffer.ToArray());
+        var result = await Deliveries.ReplayAsync(database, replays, node, clock, at.Owner, listener_id, body.RootElement, cancellationToken);
         if (result is ApiResults.Failure { Status: StatusCodes.Status404NotFound })
         {
             return CustomerPages.ListenerNotFound();
         }
-        var queued = (result as Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ReplayResult>)?.Value?.Queued;
+        var queued = (result as Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ReplayQueued>)?.Value?.Queued;
         Notice.Leave(context, result is ApiResults.Failure failure ? failure.Message
             : queued == 0 ? $"Nothing to replay: no {status} events arrived in that span."
             : $"{queued} {status} event{(queued == 1 ? "" : "s")} queued again, oldest first; watch them below.", result is ApiResults.Failure);

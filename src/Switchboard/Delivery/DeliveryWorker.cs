@@ -17,6 +17,7 @@ internal sealed partial class DeliveryWorker(
     EmailUnsubscribes unsubscribes,
     OutboxWriter outcomes,
     ClusterLimits limits,
+    OrderGate order,
     DeliveryPolicy policy,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
@@ -48,6 +49,20 @@ internal sealed partial class DeliveryWorker(
 
     private void Dispatch(OutboxEvent outboxEvent)
     {
+        if (outboxEvent.Target.Ordered)
+        {
+            if (!order.TryEnter(outboxEvent))
+            {
+                // Behind an earlier event of its object: let go from memory until that one has ended.
+                queue.Settled(1);
+                return;
+            }
+            if (limits.Shared && !outboxEvent.FirstOfItsObject)
+            {
+                _ = CheckOrderAsync(outboxEvent);
+                return;
+            }
+        }
         var now = Now;
         var callback = Resolve(outboxEvent, now);
         if (callback is null)
@@ -183,6 +198,32 @@ internal sealed partial class DeliveryWorker(
             }
             Redispatch(waiting[i]);
         }
+    }
+
+    /// <summary>scaling.md, Ordering: sent only once no node holds an earlier event of its object; else it looks again later.</summary>
+    private async Task CheckOrderAsync(OutboxEvent outboxEvent)
+    {
+        (bool First, long LookAgainAt) check;
+        try
+        {
+            check = await order.IsFirstAsync(outboxEvent, _stopping);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        {
+            LogDispatchFailed(logger, e, outboxEvent.Uuid);
+            check = (false, Now + 1000);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (!check.First)
+        {
+            Wait(outboxEvent, check.LookAgainAt);
+            return;
+        }
+        outboxEvent.FirstOfItsObject = true;
+        Redispatch(outboxEvent);
     }
 
     private void Redispatch(OutboxEvent outboxEvent)

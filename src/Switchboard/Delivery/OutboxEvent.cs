@@ -41,4 +41,7 @@ internal sealed class OutboxEvent(EventKey key, string uuid, StoredActivity acti
     /// granted by the database before it is sent); null until then. A fallback takes anew.
     /// </summary>
     public long? SendTakenAt { get; set; }
+
+    /// <summary>Storage said no earlier event of its object is open on any node (an ordered listener's, where nodes share the database).</summary>
+    public bool FirstOfItsObject { get; set; }
 }

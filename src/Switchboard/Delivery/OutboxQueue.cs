@@ -29,7 +29,9 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
     private int _taken;
 
     private readonly Queue<OutboxEvent> _fresh = new();
-    private readonly PriorityQueue<EventKey, long> _waiting = new();
+    // By due time, and among those due at once by when they were put here: a replay's events come back in their order.
+    private readonly PriorityQueue<EventKey, (long Due, long Sequence)> _waiting = new();
+    private long _waitingSequence;
     private readonly Queue<OutboxEvent> _ready = new();
     private readonly Queue<long> _takenOver = new();
     private readonly Lock _gate = new();
@@ -63,7 +65,7 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
             _backlogCursor = 0;
             foreach (var (key, due) in waiting)
             {
-                _waiting.Enqueue(key, due);
+                _waiting.Enqueue(key, (due, _waitingSequence++));
             }
         }
         Wake();
@@ -118,7 +120,7 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         {
             foreach (var (key, due) in waiting)
             {
-                _waiting.Enqueue(key, due);
+                _waiting.Enqueue(key, (due, _waitingSequence++));
             }
             foreach (var id in activityIds)
             {
@@ -140,7 +142,7 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
     {
         lock (_gate)
         {
-            _waiting.Enqueue(key, dueAtMs);
+            _waiting.Enqueue(key, (dueAtMs, _waitingSequence++));
         }
         Wake();
     }
@@ -227,7 +229,7 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
     {
         lock (_gate)
         {
-            return _waiting.TryPeek(out _, out var due) ? due - clock.GetUtcNow().ToUnixTimeMilliseconds() : 1000;
+            return _waiting.TryPeek(out _, out var due) ? due.Due - clock.GetUtcNow().ToUnixTimeMilliseconds() : 1000;
         }
     }
 
@@ -237,7 +239,7 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         var due = new List<EventKey>();
         lock (_gate)
         {
-            while (due.Count < PageSize && _waiting.TryPeek(out _, out var at) && at <= now)
+            while (due.Count < PageSize && _waiting.TryPeek(out _, out var at) && at.Due <= now)
             {
                 due.Add(_waiting.Dequeue());
             }

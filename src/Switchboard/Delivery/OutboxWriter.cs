@@ -16,12 +16,15 @@ internal sealed class StorageBusyException() : Exception("Storage is behind; not
 /// outcomes delivery reported, each kind capped so a turn holds SQLite's write lock a few
 /// milliseconds and neither kind waits behind the other. Only after the commit are activities
 /// acknowledged and handed to delivery, and events let go from memory, so a crash before it means
-/// an unacknowledged batch or a redelivery, never a loss.
+/// an unacknowledged batch or a redelivery, never a loss. Where the database locks rows rather
+/// than the whole of it (PostgreSQL), activities and outcomes take turns of their own side by
+/// side, so an acknowledgement never waits for a turn of outcomes.
 /// </summary>
 internal sealed partial class OutboxWriter(
     HubDatabase database,
     HubNode node,
     OutboxQueue queue,
+    OrderGate order,
     ListenerIndex index,
     DeliveryPolicy policy,
     HubMetrics metrics,
@@ -40,7 +43,8 @@ internal sealed partial class OutboxWriter(
     private int _queuedActivities;
 
     // Writer's own: how many events of each open activity still have no deliveries row (when it
-    // reaches 0 the activity is closed), and the callbacks whose health row says healthy already.
+    // reaches 0 the activity is closed; locked, as ingest turns add to it beside outcome turns),
+    // and the callbacks whose health row says healthy already (outcome turns only).
     private readonly Dictionary<long, int> _rowless = [];
     private readonly HashSet<long> _healthy = [];
     private long _nextKeyCleanup;
@@ -86,7 +90,12 @@ internal sealed partial class OutboxWriter(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        database.OneWriterAtATime
+            ? WriteLoopAsync(Kinds.Both, stoppingToken)
+            : Task.WhenAll(WriteLoopAsync(Kinds.Activities, stoppingToken), WriteLoopAsync(Kinds.Outcomes, stoppingToken));
+
+    private async Task WriteLoopAsync(Kinds kinds, CancellationToken stoppingToken)
     {
         var outcomes = new List<Outcome>(MaxOutcomesPerTurn);
         try
@@ -94,11 +103,11 @@ internal sealed partial class OutboxWriter(
             while (true)
             {
                 // A batch of outcomes storage refused is tried again even when nothing new arrives.
-                if (outcomes.Count == 0 && !_submissions.Reader.TryPeek(out _) && !_outcomes.Reader.TryPeek(out _))
+                if (outcomes.Count == 0)
                 {
-                    await _work.WaitAsync(stoppingToken);
+                    await WaitForWorkAsync(kinds, stoppingToken);
                 }
-                await TurnAsync(outcomes, stoppingToken);
+                await TurnAsync(kinds, outcomes, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -106,9 +115,9 @@ internal sealed partial class OutboxWriter(
             // Stopping: what was submitted is still written, so its requests get their answer, and
             // what delivery did is recorded, so those events are not sent again after the restart.
             _submissions.Writer.TryComplete();
-            while (_submissions.Reader.TryPeek(out _) || _outcomes.Reader.TryPeek(out _))
+            while (Waiting(kinds))
             {
-                if (!await TurnAsync(outcomes, CancellationToken.None, retry: false))
+                if (!await TurnAsync(kinds, outcomes, CancellationToken.None, retry: false))
                 {
                     break;
                 }
@@ -116,17 +125,40 @@ internal sealed partial class OutboxWriter(
         }
     }
 
+    private bool Waiting(Kinds kinds) =>
+        (kinds.HasFlag(Kinds.Activities) && _submissions.Reader.TryPeek(out _)) || (kinds.HasFlag(Kinds.Outcomes) && _outcomes.Reader.TryPeek(out _));
+
+    private async ValueTask WaitForWorkAsync(Kinds kinds, CancellationToken stoppingToken)
+    {
+        switch (kinds)
+        {
+            case Kinds.Activities:
+                await _submissions.Reader.WaitToReadAsync(stoppingToken);
+                break;
+            case Kinds.Outcomes:
+                await _outcomes.Reader.WaitToReadAsync(stoppingToken);
+                break;
+            default:
+                if (!Waiting(kinds))
+                {
+                    await _work.WaitAsync(stoppingToken);
+                }
+                break;
+        }
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
     /// <summary>One turn; false when storage refused it.</summary>
-    private async Task<bool> TurnAsync(List<Outcome> outcomes, CancellationToken cancellationToken, bool retry = true)
+    private async Task<bool> TurnAsync(Kinds kinds, List<Outcome> outcomes, CancellationToken cancellationToken, bool retry = true)
     {
         var group = new List<Submission>();
         var activities = 0;
-        while (activities < MaxActivitiesPerTurn && _submissions.Reader.TryRead(out var submission))
+        while (kinds.HasFlag(Kinds.Activities) && activities < MaxActivitiesPerTurn && _submissions.Reader.TryRead(out var submission))
         {
             group.Add(submission);
             activities += submission.Activities.Count;
         }
-        while (outcomes.Count < MaxOutcomesPerTurn && _outcomes.Reader.TryRead(out var outcome))
+        while (kinds.HasFlag(Kinds.Outcomes) && outcomes.Count < MaxOutcomesPerTurn && _outcomes.Reader.TryRead(out var outcome))
         {
             outcomes.Add(outcome);
         }
@@ -180,15 +212,25 @@ internal sealed partial class OutboxWriter(
     /// <summary>After the commit: what the turn changed takes effect in memory.</summary>
     private void Apply(Turn done, List<Outcome> outcomes)
     {
-        foreach (var (activityId, rowless) in done.Rowless)
+        lock (_rowless)
         {
-            if (rowless == 0)
+            foreach (var (activityId, rowless) in done.Rowless)
             {
-                _rowless.Remove(activityId);
+                if (rowless == 0)
+                {
+                    _rowless.Remove(activityId);
+                }
+                else
+                {
+                    _rowless[activityId] = rowless;
+                }
             }
-            else
+            foreach (var activity in done.Stored)
             {
-                _rowless[activityId] = rowless;
+                if (activity.Targets.Count > 0)
+                {
+                    _rowless[activity.Id] = activity.Targets.Count;
+                }
             }
         }
         foreach (var (callbackId, healthy) in done.Health)
@@ -202,19 +244,16 @@ internal sealed partial class OutboxWriter(
                 _healthy.Remove(callbackId);
             }
         }
-        foreach (var activity in done.Stored)
-        {
-            if (activity.Targets.Count > 0)
-            {
-                _rowless[activity.Id] = activity.Targets.Count;
-            }
-        }
         foreach (var outcome in outcomes)
         {
             metrics.Recorded(outcome);
             if (outcome.Status == EventStatus.Pending)
             {
                 queue.Later(outcome.Event.Key, outcome.NextAttemptAt);
+            }
+            else if (outcome.Event.Target.Ordered)
+            {
+                order.Ended(outcome.Event);
             }
         }
         queue.Settled(outcomes.Count);
@@ -253,7 +292,7 @@ internal sealed partial class OutboxWriter(
         {
             await RecordAsync(writes, outcome, now, done, cancellationToken);
         }
-        if (now >= _nextKeyCleanup)
+        if (group.Count > 0 && now >= _nextKeyCleanup)
         {
             await writes.ForgetKeysAsync(cancellationToken);
             _nextKeyCleanup = now + (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
@@ -269,7 +308,7 @@ internal sealed partial class OutboxWriter(
         if (!outboxEvent.HasRow)
         {
             var activityId = outboxEvent.Key.ActivityId;
-            var rowless = done.Rowless.TryGetValue(activityId, out var left) || _rowless.TryGetValue(activityId, out left)
+            var rowless = done.Rowless.TryGetValue(activityId, out var left) || KnownRowless(activityId, out left)
                 ? left - 1
                 // Read back from storage (a restart, a backlog): count what is left, this row written.
                 : await writes.RowlessAsync(outboxEvent.Activity, cancellationToken);
@@ -352,6 +391,23 @@ internal sealed partial class OutboxWriter(
             notices.Add(activity);
         }
         return notices;
+    }
+
+    private bool KnownRowless(long activityId, out int left)
+    {
+        lock (_rowless)
+        {
+            return _rowless.TryGetValue(activityId, out left);
+        }
+    }
+
+    /// <summary>What a turn writes: with one writer at a time both; else activities and outcomes each in turns of their own, side by side.</summary>
+    [Flags]
+    private enum Kinds
+    {
+        Activities = 1,
+        Outcomes = 2,
+        Both = Activities | Outcomes,
     }
 
     private sealed record Submission(IReadOnlyList<Activity> Activities, TaskCompletionSource<(int Accepted, int Duplicates)> Done);

@@ -26,6 +26,10 @@ internal static partial class Hub
         builder.WebHost.UseUrls(settings.Urls);
         // The framework's per-request lines drown the hub's own; its warnings still show.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The host logs a start-up failure as a stack trace and then throws it to StartAsync's caller, which
+        // says it in one line (serve: "cannot listen on …"). A background service's fault is still logged:
+        // the host's critical "stopping" entry carries its exception.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.Services.AddSingleton(TimeProvider.System);
         // Made by the container, so that it is disposed with the hub (PostgreSQL: its connections closed).
@@ -39,6 +43,7 @@ internal static partial class Hub
         builder.Services.AddSingleton<EventUuids>();
         builder.Services.AddSingleton<HubNode>();
         builder.Services.AddSingleton<OutboxQueue>();
+        builder.Services.AddSingleton<OrderGate>();
         builder.Services.AddSingleton<DeliveryPolicy>();
         builder.Services.AddSingleton<ClusterLimits>();
         builder.Services.AddSingleton<HttpSender>();
@@ -51,6 +56,7 @@ internal static partial class Hub
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddHostedService<ClusterSync>();
         AddWorker<DeliveryWorker>(builder.Services);
+        AddWorker<ReplayWorker>(builder.Services);
         builder.AddEmailAndApplications();
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -61,16 +67,21 @@ internal static partial class Hub
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>, TimeProvider>((kestrel, api, time) =>
         {
+            // The web server's own limits (request line, headers, their timeout) for operators who need
+            // others; WebApplication binds only endpoints from the Kestrel section.
+            builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes;
             kestrel.AddServerHeader = false;
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseRejectionEnvelope(kestrel.Limits, time));
         });
 
         builder.AddApiDocs();
         builder.AddDashboard(settings.DataDirectory);
 
         var app = builder.Build();
+        app.UseRejectionEnvelope();
         app.UseApiErrorReports();
         app.UseErrorEnvelope();
         app.MapHealth();
@@ -114,8 +125,19 @@ internal static partial class Hub
         await app.Services.GetRequiredService<ListenerIndex>().LoadAllAsync(cancellationToken);
         // Before the hub takes requests: what ingest hands over from now on is never also read back.
         await app.Services.GetRequiredService<NodeLease>().JoinAsync(cancellationToken);
+        await app.Services.GetRequiredService<OrderGate>().SeedAsync(cancellationToken);
         await app.Services.GetRequiredService<OutboxQueue>().RecoverAsync(cancellationToken);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OptionsValidationException)
+        {
+            // Stopped, not just disposed: the workers that did start then end as stopped, not as faults logged
+            // with their traces. (Invalid settings stop the start before any worker runs.)
+            await app.StopAsync(CancellationToken.None);
+            throw;
+        }
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         LogListening(app.Logger, url, database.Description, url + ApiDocs.PagePath);
         return url;

@@ -18,6 +18,14 @@ internal sealed class ApiOptions
     /// <summary>…and how many it may make at once after a quiet spell.</summary>
     [Range(1, 1_000_000)]
     public int RequestBurst { get; set; } = 200;
+
+    /// <summary>Requests without a live token one client address may make per second on average before answers are <c>429</c>…</summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthPerSecond { get; set; } = 10;
+
+    /// <summary>…and how many in a row after a quiet spell: room for a client finding out its token was revoked.</summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthBurst { get; set; } = 100;
 }
 
 /// <summary>How events are delivered (section <c>Delivery</c>).</summary>

@@ -14,7 +14,8 @@ namespace Switchboard.Ingest;
 internal sealed record IngestResult(int Accepted, int Duplicates);
 
 /// <summary>An activity as the OpenAPI document shows it (bodies are read by <see cref="ActivityReader"/>).</summary>
-internal sealed record ActivityRequest(long VoipId, long[]? ExtensionIds, string DataType, string? DataObjectUuid, long? TimestampNs, string? IdempotencyKey, JsonElement Data);
+internal sealed record ActivityRequest(
+    long VoipId, string DataType, JsonElement Data, long[]? ExtensionIds = null, string? DataObjectUuid = null, long? TimestampNs = null, string? IdempotencyKey = null);
 
 /// <summary>
 /// <c>POST /v4/ingest</c> (ingest.md, Transports): one activity as JSON, or many as NDJSON, with
@@ -32,7 +33,9 @@ internal static class IngestRoutes
 
     public static void MapIngest(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path, IngestAsync).WithTags("Ingest").WithErrorEnvelope()
+        routes.MapPost(Path, IngestAsync).WithTags("Ingest")
+            .WithErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)
             .Accepts<ActivityRequest>("application/json", NdJson)
             .Produces<IngestResult>(StatusCodes.Status202Accepted)
             .WithSummary("Report activities (operator token)")
@@ -45,7 +48,7 @@ internal static class IngestRoutes
         var info = await BearerToken.FindAsync(context);
         if (info is null)
         {
-            return ApiResults.Error(StatusCodes.Status401Unauthorized);
+            return BearerToken.Refuse(context);
         }
         if (info.Scope != TokenScope.Operator)
         {

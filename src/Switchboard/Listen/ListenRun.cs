@@ -42,12 +42,6 @@ internal static class ListenRun
             // the command line no ProcessTerminationTimeout, so it installs no signal handling).
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, receiver.Stopping);
             cancellationToken = stop.Token;
-            printer.Note($"Listening on {receiver.Url} (any path). Ctrl+C to stop.");
-            printer.Note(plan.Secret is not null
-                ? "Signatures are checked with --secret: unsigned or badly signed requests are answered 401."
-                : secret is not null
-                    ? "Signatures are checked with a secret made for this run and given to the hub's callback."
-                    : "Signatures are not checked (give --secret whsec_... to check them).");
             HubRegistration? registration = null;
             if (plan.Hub is { } hub)
             {
@@ -64,8 +58,18 @@ internal static class ListenRun
                 {
                     return 0;
                 }
+            }
+            // Said only once registered: a listen that the hub refused never claimed to be listening.
+            printer.Note($"Listening on {receiver.Url} (any path). Ctrl+C to stop.");
+            printer.Note(plan.Secret is not null
+                ? "Signatures are checked with --secret: unsigned or badly signed requests are answered 401."
+                : secret is not null
+                    ? "Signatures are checked with a secret made for this run and given to the hub's callback."
+                    : "Signatures are not checked (give --secret whsec_... to check them).");
+            if (registration is not null)
+            {
                 var tags = string.Join(' ', plan.Subscriptions.Select(s => "[" + string.Join(',', s) + "]"));
-                printer.Note($"Registered with {hub}: callback {registration.CallbackId} → {receiver.Url}hook, listener {registration.ListenerId}, subscriptions {tags}. Ctrl+C removes them.");
+                printer.Note($"Registered with {plan.Hub}: callback {registration.CallbackId} → {receiver.Url}hook, listener {registration.ListenerId}, subscriptions {tags}. Ctrl+C removes them.");
             }
             using (registration)
             {

@@ -43,4 +43,4 @@ internal sealed record Activity(
 }
 
 /// <summary>A listener an activity matched, as its event needs it: frozen at ingest, so later changes to the listener do not alter events already acknowledged.</summary>
-internal sealed record EventTarget(long ListenerId, long CallbackId, long? ExtensionId, string Version);
+internal sealed record EventTarget(long ListenerId, long CallbackId, long? ExtensionId, string Version, bool Ordered = false);

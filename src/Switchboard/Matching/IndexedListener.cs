@@ -8,10 +8,10 @@ namespace Switchboard.Matching;
 /// <summary>A listener as matching needs it: its subscriptions as tag masks, its filters ready to test.</summary>
 internal sealed record IndexedListener(
     long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long? ExpiresAt,
-    TagSet[] Subscriptions, IndexedFilter[] Filters)
+    TagSet[] Subscriptions, IndexedFilter[] Filters, bool Ordered = false)
 {
     /// <summary>What an event of this listener is frozen with, made once per index build rather than per event.</summary>
-    public EventTarget Target { get; } = new(Id, CallbackId, ExtensionId, Version);
+    public EventTarget Target { get; } = new(Id, CallbackId, ExtensionId, Version, Ordered);
 
     /// <summary>The event context of this listener (events.md, context).</summary>
     public EventContext Context => ExtensionId is { } extension ? EventContext.Extension(VoipId, extension) : EventContext.Account(VoipId);

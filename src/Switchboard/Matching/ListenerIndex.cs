@@ -158,7 +158,7 @@ internal sealed class ListenerIndex(HubDatabase database)
                 g => g.Key,
                 g => AccountListeners.Build(
                     g.Key,
-                    g.Select(l => new IndexedListener(l.Id, l.VoipId, l.ExtensionId, l.Version, l.CallbackId, l.ExpiresAt, [.. tagsOf[l.Id]], [.. filtersOf[l.Id]])),
+                    g.Select(l => new IndexedListener(l.Id, l.VoipId, l.ExtensionId, l.Version, l.CallbackId, l.ExpiresAt, [.. tagsOf[l.Id]], [.. filtersOf[l.Id]], l.Ordered)),
                     callbacks.Where(c => c.VoipId == g.Key).Select(IndexedCallback.From),
                     schedules.Where(s => s.VoipId == g.Key)));
             foreach (var group in callbacks.Select(c => c.VoipId).Concat(schedules.Select(s => s.VoipId)).Distinct().Where(v => !built.ContainsKey(v)))

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Switchboard.Simulate;
 
 /// <summary>An activity on its way, for the log and for naming the scenario of a rejected line.</summary>
-internal sealed record SentActivity(string Scenario, SimulatedActivity Activity, long TimestampNs);
+internal sealed record SentActivity(string Scenario, SimulatedActivity Activity, long TimestampNs, long ScenarioStartNs);
 
 /// <summary>Where a run stands; read by the progress display while the player runs.</summary>
 /// <param name="Sent">Activities in batches the hub answered: accepted, duplicates or rejected.</param>
@@ -89,7 +89,7 @@ internal sealed class ScenarioPlayer(SimulatePlan plan, IngestClient ingest, Tim
                     var scenario = playing.Dequeue();
                     var (activity, timestampNs, key) = scenario.Take();
                     lines.Add(plan.VoipId, activity, timestampNs, $"{plan.RunId}-{key}");
-                    batch.Add(new SentActivity(scenario.Name, activity, timestampNs));
+                    batch.Add(new SentActivity(scenario.Name, activity, timestampNs, scenario.StartUnixNs));
                     if (scenario.Done)
                     {
                         Interlocked.Increment(ref _finished);
@@ -191,6 +191,8 @@ internal sealed class ScenarioPlayer(SimulatePlan plan, IngestClient ingest, Tim
         private int _next;
 
         public string Name => name;
+
+        public long StartUnixNs => startUnixNs;
 
         public bool Done => _next == steps.Count;
 

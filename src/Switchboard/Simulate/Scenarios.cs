@@ -14,7 +14,7 @@ internal static class Scenarios
     public static readonly IReadOnlyList<Scenario> All =
     [
         new("inbound-to-device", "an outside number calls the main number; a desk phone rings and answers (8 activities)", 24, CallScenarios.InboundToDevice),
-        new("ring-group", "the sales line rings one phone 20 s without answer, then another that answers (11, as in events.md)", 10, CallScenarios.RingGroup),
+        new("ring-group", "the sales line rings one phone 20 s without answer, then another that answers (11)", 10, CallScenarios.RingGroup),
         new("outbound-from-extension", "a colleague calls an outside number from their desk phone (4)", 16, CallScenarios.OutboundFromExtension),
         new("busy", "a caller reaches a colleague who is on another call (6)", 4, CallScenarios.Busy),
         new("failed", "a call placed for an extension that the carrier cannot connect (3)", 2, CallScenarios.Failed),
@@ -24,7 +24,7 @@ internal static class Scenarios
         new("recording", "a call recording is ready (1)", 4, OtherScenarios.CallRecording),
         new("voicemail", "nobody answers, the caller leaves a voicemail, its recording follows (8)", 4, CallScenarios.Voicemail),
         new("call-log", "a call log record is ready (1)", 3, OtherScenarios.CallLog),
-        new("api-error", "a request to the platform's API failed, a 401 untrusted (1)", 1, OtherScenarios.ApiError),
+        new("api-error", "a request to the platform's API failed with a 401 (untrusted), 403, 404, 422 or 429, drawn by --seed (1)", 1, OtherScenarios.ApiError),
     ];
 
     private static readonly int TotalWeight = All.Sum(s => s.MixWeight);

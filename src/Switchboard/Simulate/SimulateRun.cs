@@ -24,11 +24,12 @@ internal static class SimulateRun
         var single = plan.Count == 1;
         var player = new ScenarioPlayer(plan, new IngestClient(http), time)
         {
-            Sent = single ? batch => LogAsync(output, batch, time) : null,
+            Sent = single ? batch => LogAsync(output, batch, plan.Speed, time) : null,
         };
         if (single)
         {
-            await output.WriteLineAsync($"simulate {plan.Name} → {SimulateSummary.Address(plan.Hub)}, account {plan.VoipId}");
+            await output.WriteLineAsync($"simulate {plan.Name} → {SimulateSummary.Address(plan.Hub)}, account {plan.VoipId}"
+                + (plan.Speed == 1 ? "" : $" (--speed {plan.Speed.ToString(CultureInfo.InvariantCulture)}: times are simulated, from the scenario's start)"));
         }
         using var done = new CancellationTokenSource();
         var progress = single ? Task.CompletedTask : SimulateProgress.ShowAsync(error, interactive, player.Snapshot, done.Token);
@@ -60,13 +61,24 @@ internal static class SimulateRun
         return code;
     }
 
-    /// <summary>One line per activity: its moment, its data type and what happened.</summary>
-    private static async Task LogAsync(TextWriter output, IReadOnlyList<SentActivity> batch, TimeProvider time)
+    /// <summary>
+    /// One line per activity: its moment, its data type and what happened. The moment is the clock time
+    /// only at --speed 1; otherwise the clock would show a call's half-minute for a run of half a second.
+    /// </summary>
+    private static async Task LogAsync(TextWriter output, IReadOnlyList<SentActivity> batch, double speed, TimeProvider time)
     {
         foreach (var sent in batch)
         {
-            var at = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(sent.TimestampNs / 1_000_000), time.LocalTimeZone);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{at:HH:mm:ss.fff}  {sent.Activity.Data.DataType.Name(),-9}  {sent.Activity.Words}"));
+            string at;
+            if (speed == 1)
+            {
+                at = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(sent.TimestampNs / 1_000_000), time.LocalTimeZone).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                at = "+" + TimeSpan.FromTicks((sent.TimestampNs - sent.ScenarioStartNs) / 100).ToString(@"mm\:ss\.fff", CultureInfo.InvariantCulture) + "   ";
+            }
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{at}  {sent.Activity.Data.DataType.Name(),-9}  {sent.Activity.Words}"));
         }
     }
 }

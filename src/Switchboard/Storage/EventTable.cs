@@ -65,17 +65,53 @@ internal static class EventTable
                 .With("@limit", offset + limit),
             r => Read(r, uuids, listenerId), cancellationToken);
         var items = logged.Concat(fresh).OrderByDescending(e => e.Key.ActivityId).Skip(offset).Take(limit).ToList();
-        return new PageRows<LoggedEvent>(total, items);
+        return new PageRows<LoggedEvent>(total, await WithWaitsAsync(db, uuids, items, cancellationToken));
     }
 
     /// <summary>The listener's event with this uuid, or null.</summary>
-    public static async Task<LoggedEvent?> FindAsync(HubConnection db, EventUuids uuids, long listenerId, string uuid, CancellationToken cancellationToken) =>
-        (uuids.TryRead(uuid, out var createdAt, out var key) ? await FindAsync(db, uuids, listenerId, createdAt, key.Value, cancellationToken) : null)
-        // Events from before schema version 7 keep the random uuid they were sent with.
-        ?? await HubConnection.FirstOrDefaultAsync(
-            db.Command($"SELECT {DeliveryColumns}, {OutboxReads.ActivityColumns} FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.uuid = @uuid AND d.listener_id = @listener_id")
-                .With("@uuid", uuid).With("@listener_id", listenerId),
-            r => Read(r, uuids, listenerId), cancellationToken);
+    public static async Task<LoggedEvent?> FindAsync(HubConnection db, EventUuids uuids, long listenerId, string uuid, CancellationToken cancellationToken)
+    {
+        var found = (uuids.TryRead(uuid, out var createdAt, out var key) ? await FindAsync(db, uuids, listenerId, createdAt, key.Value, cancellationToken) : null)
+            // Events from before schema version 7 keep the random uuid they were sent with.
+            ?? await HubConnection.FirstOrDefaultAsync(
+                db.Command($"SELECT {DeliveryColumns}, {OutboxReads.ActivityColumns} FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.uuid = @uuid AND d.listener_id = @listener_id")
+                    .With("@uuid", uuid).With("@listener_id", listenerId),
+                r => Read(r, uuids, listenerId), cancellationToken);
+        return found is null ? null : (await WithWaitsAsync(db, uuids, [found], cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// delivery.md, Ordered listeners: a pending event of an ordered listener behind an earlier
+    /// one of its object that has not ended says which one it waits for.
+    /// </summary>
+    private static async Task<List<LoggedEvent>> WithWaitsAsync(HubConnection db, EventUuids uuids, List<LoggedEvent> events, CancellationToken cancellationToken)
+    {
+        Dictionary<string, (EventKey Key, long CreatedAt)?>? heads = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Status != "pending" || e.Key.Slot >= e.Activity.Targets.Count || !e.Activity.Targets[e.Key.Slot].Ordered)
+            {
+                continue;
+            }
+            heads ??= [];
+            if (!heads.TryGetValue(e.Activity.DataObjectUuid, out var head))
+            {
+                head = await HubConnection.ListAsync(
+                    db.Command("""
+                        SELECT o.activity_id, o.slot, a.created_at FROM ordered_events o JOIN activities a ON a.id = o.activity_id
+                        WHERE o.listener_id = @listener_id AND o.object_uuid = @object ORDER BY o.activity_id LIMIT 1
+                        """).With("@listener_id", e.ListenerId).With("@object", e.Activity.DataObjectUuid),
+                    r => ((EventKey Key, long CreatedAt)?)(new EventKey(r.GetInt64(0), r.GetInt32(1)), r.GetInt64(2)), cancellationToken) is [var first] ? first : null;
+                heads[e.Activity.DataObjectUuid] = head;
+            }
+            if (head is { } first2 && first2.Key.ActivityId < e.Key.ActivityId)
+            {
+                events[i] = e with { StatusReason = $"waits for event {uuids.Format(first2.CreatedAt, first2.Key)} of the same {e.Activity.DataType} to be delivered or to end" };
+            }
+        }
+        return events;
+    }
 
     private static async Task<LoggedEvent?> FindAsync(HubConnection db, EventUuids uuids, long listenerId, long createdAt, EventKey key, CancellationToken cancellationToken)
     {
@@ -115,8 +151,9 @@ internal static class EventTable
     /// (the fallback chain starts over), held by the node that queued it; a successful last
     /// attempt moves to attempts, so the log keeps it. False when the event is pending (with or without a row) or not there.
     /// </summary>
-    public static async Task<bool> RedeliverAsync(HubConnection db, long listenerId, long activityId, long nowMs, string nodeId, CancellationToken cancellationToken)
+    public static async Task<bool> RedeliverAsync(HubConnection db, LoggedEvent logged, long nowMs, string nodeId, CancellationToken cancellationToken)
     {
+        var (listenerId, activityId) = (logged.ListenerId, logged.Key.ActivityId);
         await db.BeginAsync(cancellationToken);
         await HubConnection.ExecuteAsync(
             db.Command("""
@@ -132,22 +169,14 @@ internal static class EventTable
                 WHERE listener_id = @listener_id AND activity_id = @activity_id AND status <> 'pending'
                 """).With("@listener_id", listenerId).With("@activity_id", activityId).With("@now", nowMs).With("@node", nodeId),
             cancellationToken);
+        if (changed == 1 && logged.Key.Slot < logged.Activity.Targets.Count && logged.Activity.Targets[logged.Key.Slot].Ordered)
+        {
+            // An ordered listener's event goes again in its place in its object's order.
+            await OrderedEventTable.EnterAsync(db, listenerId, logged.Activity.DataObjectUuid, logged.Key, cancellationToken);
+        }
         await db.CommitAsync(cancellationToken);
         return changed == 1;
     }
-
-    /// <summary>
-    /// The listener's events with <paramref name="status"/> whose activity was acknowledged in
-    /// [<paramref name="sinceMs"/>, <paramref name="untilMs"/>), in the order of their activities (delivery.md, Replay).
-    /// </summary>
-    public static Task<List<EventKey>> SettledBetweenAsync(HubConnection db, long listenerId, string status, long sinceMs, long untilMs, CancellationToken cancellationToken) =>
-        HubConnection.ListAsync(
-            db.Command("""
-                SELECT d.activity_id, d.slot FROM deliveries d JOIN activities a ON a.id = d.activity_id
-                WHERE d.listener_id = @listener_id AND d.status = @status AND a.created_at >= @since AND a.created_at < @until
-                ORDER BY d.activity_id
-                """).With("@listener_id", listenerId).With("@status", status).With("@since", sinceMs).With("@until", untilMs),
-            r => new EventKey(r.GetInt64(0), r.GetInt32(1)), cancellationToken);
 
     private static async Task<List<LoggedEvent>> WithoutOutcomeAsync(
         HubConnection db, EventUuids uuids, long voipId, long listenerId, string? dataType, CancellationToken cancellationToken)

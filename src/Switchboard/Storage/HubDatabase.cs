@@ -16,16 +16,25 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// <summary>Whether other processes (nodes) may write the same data: then what one node holds in memory can be out of date.</summary>
     public virtual bool SharedByNodes => false;
 
+    /// <summary>
+    /// Whether writers take turns: SQLite has one write lock, so its batch writers wait for each
+    /// other in order; PostgreSQL locks rows, so the ingest and outcome turns run side by side
+    /// and an activity's acknowledgement never waits behind a turn of outcomes.
+    /// </summary>
+    public virtual bool OneWriterAtATime => true;
+
     /// <summary>True when <paramref name="exception"/> says another transaction conflicted with this one, which was rolled back and may simply be run again.</summary>
     public virtual bool IsConflict(DbException exception) => false;
 
     // A piece of work rolled back by a conflicting transaction of another node is run again up to this often.
-    private const int MaxConflictRetries = 5;
+    private const int MaxConflictRetries = 10;
 
     /// <summary>
     /// Runs <paramref name="work"/>, and again (after <paramref name="beforeRetry"/>) each time a
-    /// conflicting transaction rolled it back (<see cref="IsConflict"/>), up to 5 times; whether it
-    /// may run again is also for <paramref name="canRetry"/> to say.
+    /// conflicting transaction rolled it back (<see cref="IsConflict"/>), up to 10 times; whether it
+    /// may run again is also for <paramref name="canRetry"/> to say. Each retry waits a random
+    /// while, longer each time (up to about 0.3 s): transactions that conflicted together and
+    /// started again together would conflict again.
     /// </summary>
     public async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> work, Func<bool>? canRetry = null, Action? beforeRetry = null)
     {
@@ -37,6 +46,7 @@ internal abstract class HubDatabase : IAsyncDisposable
             }
             catch (DbException e) when (IsConflict(e) && conflicts < MaxConflictRetries && (canRetry?.Invoke() ?? true))
             {
+                await Task.Delay(Random.Shared.Next(1, 5 << Math.Min(conflicts, 6)));
                 beforeRetry?.Invoke();
             }
         }
@@ -101,7 +111,11 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// </summary>
     public async Task<WriterTurn> WriterTurnAsync(bool durable, CancellationToken cancellationToken)
     {
-        await _writerTurn.WaitAsync(cancellationToken);
+        var turn = OneWriterAtATime ? _writerTurn : null;
+        if (turn is not null)
+        {
+            await turn.WaitAsync(cancellationToken);
+        }
         HubConnection? db = null;
         try
         {
@@ -110,7 +124,7 @@ internal abstract class HubDatabase : IAsyncDisposable
             {
                 await HubConnection.ExecuteAsync(db.Command(RelaxedCommitsSql), cancellationToken);
             }
-            return new WriterTurn(db, _writerTurn);
+            return new WriterTurn(db, turn);
         }
         catch
         {
@@ -118,7 +132,7 @@ internal abstract class HubDatabase : IAsyncDisposable
             {
                 await db.DisposeAsync();
             }
-            _writerTurn.Release();
+            turn?.Release();
             throw;
         }
     }

@@ -27,6 +27,8 @@ internal sealed class OutboxWrites : IAsyncDisposable
     private readonly DbCommand _upsertDelivery;
     private readonly DbCommand _insertAttempt;
     private readonly DbCommand _hasRow;
+    private readonly DbCommand _enterOrder;
+    private readonly DbCommand _leaveOrder;
 
     // Statements whose answers nothing waits for, sent together in as few round trips as the server
     // allows (PostgreSQL); null where statements run in the process (SQLite) and go one by one.
@@ -65,6 +67,8 @@ internal sealed class OutboxWrites : IAsyncDisposable
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)
             """, 9);
         _hasRow = Prepare("SELECT 1 FROM deliveries WHERE listener_id = @p0 AND activity_id = @p1", 2);
+        _enterOrder = Prepare(OrderedEventTable.InsertSql, 4);
+        _leaveOrder = Prepare(OrderedEventTable.DeleteSql, 3);
         _deferred = db.Batch();
     }
 
@@ -151,6 +155,13 @@ internal sealed class OutboxWrites : IAsyncDisposable
             {
                 await DeferAsync(_openActivity, [ids[i], activity.VoipId, _node], cancellationToken);
             }
+            for (var slot = 0; slot < activity.Targets.Count; slot++)
+            {
+                if (activity.Targets[slot].Ordered)
+                {
+                    await DeferAsync(_enterOrder, [activity.Targets[slot].ListenerId, activity.DataObjectUuid, ids[i], slot], cancellationToken);
+                }
+            }
             stored.Add(new StoredActivity(ids[i], activity.VoipId, activity.DataType.Name(), activity.DataObjectUuid, activity.TimestampNs, activity.Tags, activity.Data, _now, activity.Targets));
         }
         return stored;
@@ -173,6 +184,11 @@ internal sealed class OutboxWrites : IAsyncDisposable
         await DeferAsync(_upsertDelivery, [e.ListenerId, e.Key.ActivityId, e.Key.Slot, e.VoipId, e.CallbackId, outcome.Status, e.Attempts, e.Tries,
             attempt?.At, outcome.Status == EventStatus.Pending ? outcome.NextAttemptAt : null, outcome.Note,
             success ? attempt!.StatusCode : null, success ? attempt!.DurationMs : null, success ? attempt!.Url : null, _node], cancellationToken);
+        if (e.Target.Ordered && outcome.Status != EventStatus.Pending)
+        {
+            // Ended: the next event of its object may go.
+            await DeferAsync(_leaveOrder, [e.ListenerId, e.Activity.DataObjectUuid, e.Key.ActivityId], cancellationToken);
+        }
     }
 
     /// <summary>How many events of the activity have no deliveries row yet (what it takes to know when it is no longer open).</summary>
@@ -206,7 +222,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _takeKey, _insertActivity, _openActivity, _closeActivity, _upsertDelivery, _insertAttempt, _hasRow })
+        foreach (var command in new[] { _takeKey, _insertActivity, _openActivity, _closeActivity, _upsertDelivery, _insertAttempt, _hasRow, _enterOrder, _leaveOrder })
         {
             await command.DisposeAsync();
         }

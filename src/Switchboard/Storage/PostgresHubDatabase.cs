@@ -56,6 +56,8 @@ internal sealed class PostgresHubDatabase : HubDatabase
 
     public override bool SharedByNodes => true;
 
+    public override bool OneWriterAtATime => false;
+
     // serialization_failure, deadlock_detected.
     public override bool IsConflict(DbException exception) => exception is PostgresException { SqlState: "40001" or "40P01" };
 

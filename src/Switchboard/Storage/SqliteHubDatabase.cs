@@ -10,10 +10,14 @@ internal sealed class SqliteHubDatabase : HubDatabase
 
     private readonly string _connectionString;
 
+    // Callback secrets and header credentials are stored in the clear: only the hub's own user may read them.
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     public SqliteHubDatabase(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
         Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dataDirectory, FileName));
+        CreateOwnerOnly(dataDirectory, Path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -31,6 +35,29 @@ internal sealed class SqliteHubDatabase : HubDatabase
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// The folder and an empty database file, made before SQLite would make them with the umask's
+    /// permissions (often world-readable). SQLite gives the -wal and -shm files the database
+    /// file's permissions, so they follow. Folders and files that exist are left as they are.
+    /// </summary>
+    private static void CreateOwnerOnly(string dataDirectory, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+            return;
+        }
+        Directory.CreateDirectory(dataDirectory, OwnerOnlyFolder);
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Made before: an existing database keeps the permissions its operator gave it.
+        }
+    }
 
     public override string Description => Path;
 

@@ -11,7 +11,7 @@ namespace Switchboard.Storage;
 internal sealed record StoredActivity(
     long Id, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags, byte[] Data, long CreatedAt, IReadOnlyList<EventTarget> Targets);
 
-/// <summary>The <c>activities.targets</c> column: <c>[[listener_id, callback_id, extension_id, version], …]</c>.</summary>
+/// <summary>The <c>activities.targets</c> column: <c>[[listener_id, callback_id, extension_id, version], …]</c>, with a fifth element <c>true</c> for an ordered listener.</summary>
 internal static class TargetsJson
 {
     public static string Write(IReadOnlyList<EventTarget> targets)
@@ -38,6 +38,10 @@ internal static class TargetsJson
                     json.WriteNullValue();
                 }
                 json.WriteStringValue(target.Version);
+                if (target.Ordered)
+                {
+                    json.WriteBooleanValue(true);
+                }
                 json.WriteEndArray();
             }
             json.WriteEndArray();
@@ -65,7 +69,12 @@ internal static class TargetsJson
             reader.Read();
             var version = reader.GetString()!;
             reader.Read();
-            targets.Add(new EventTarget(listenerId, callbackId, extensionId, version));
+            var ordered = reader.TokenType == JsonTokenType.True;
+            if (ordered)
+            {
+                reader.Read();
+            }
+            targets.Add(new EventTarget(listenerId, callbackId, extensionId, version, ordered));
         }
         return [.. targets];
     }

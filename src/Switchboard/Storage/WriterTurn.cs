@@ -1,7 +1,7 @@
 namespace Switchboard.Storage;
 
 /// <summary>The batch writers' turn for the write lock (<see cref="HubDatabase.WriterTurnAsync"/>), with the connection to write on.</summary>
-internal sealed class WriterTurn(HubConnection db, SemaphoreSlim turn) : IAsyncDisposable
+internal sealed class WriterTurn(HubConnection db, SemaphoreSlim? turn) : IAsyncDisposable
 {
     public HubConnection Db { get; } = db;
 
@@ -14,7 +14,7 @@ internal sealed class WriterTurn(HubConnection db, SemaphoreSlim turn) : IAsyncD
         }
         finally
         {
-            turn.Release();
+            turn?.Release();
         }
     }
 }

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Storage;
+
+namespace Switchboard.Tests;
+
+/// <summary>
+/// The request schemas of the OpenAPI document say what the hub does: each example is accepted, a field
+/// is required exactly when leaving it out is refused, and typed with null exactly when null is taken.
+/// </summary>
+public class OpenApiContractTests
+{
+    private const string Events = "/v4/accounts/{voip_id}/integrations/events";
+
+    /// <summary>Every request body, in an order where each example finds the ids 1 it refers to.</summary>
+    private static readonly (string Schema, HttpMethod Method, string Path)[] Requests =
+    [
+        ("ProfileRequest", HttpMethod.Post, $"{Events}/profiles"),
+        ("CallbackRequest", HttpMethod.Post, $"{Events}/callbacks"),
+        ("ListenerRequest", HttpMethod.Post, $"{Events}/listeners"),
+        ("SubscriptionRequest", HttpMethod.Post, $"{Events}/listeners/{{listener_id}}/subscriptions"),
+        ("FilterRequest", HttpMethod.Post, $"{Events}/listeners/{{listener_id}}/filters"),
+        ("ScheduleRequest", HttpMethod.Post, "/v4/accounts/{voip_id}/schedules"),
+        ("ExpressRequest", HttpMethod.Post, $"{Events}/overview"),
+        ("ActivityRequest", HttpMethod.Post, "/v4/ingest"),
+        ("ProfileChange", HttpMethod.Patch, $"{Events}/profiles/{{id}}"),
+        ("CallbackChange", HttpMethod.Patch, $"{Events}/callbacks/{{id}}"),
+        ("ListenerChange", HttpMethod.Patch, $"{Events}/listeners/{{id}}"),
+        ("FilterChange", HttpMethod.Patch, $"{Events}/listeners/{{listener_id}}/filters/{{id}}"),
+        ("ScheduleChange", HttpMethod.Patch, "/v4/accounts/{voip_id}/schedules/{id}"),
+        ("ReplayRequest", HttpMethod.Post, $"{Events}/listeners/{{listener_id}}/events/replay"),
+    ];
+
+    [Fact]
+    public async Task Every_request_body_has_an_example_that_the_hub_accepts()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var clients = await Clients.StartAsync(hub);
+        var document = await clients.DocumentAsync();
+
+        var bodies = document["paths"]!.AsObject()
+            .Where(p => !p.Key.Contains("/extensions/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value!.AsObject().Where(o => o.Value?["requestBody"] is not null).Select(o => (Schema: SchemaOf(o.Value!), Method: o.Key.ToUpperInvariant(), Path: p.Key)))
+            .ToHashSet();
+        Assert.Equal(Requests.Select(r => (r.Schema, r.Method.Method, r.Path)).Order(), bodies.Order());
+        foreach (var (schema, method, path) in Requests)
+        {
+            var example = document["components"]!["schemas"]![schema]!["example"];
+            Assert.True(example is not null, $"{schema} has no example");
+            var (status, body) = await clients.SendAsync(method, path, example!.ToJsonString());
+            Assert.True((int)status is >= 200 and < 300, $"{method} {path} with the example of {schema} answered {(int)status}: {body}");
+        }
+    }
+
+    [Fact]
+    public async Task A_request_field_is_required_when_leaving_it_out_is_refused_and_typed_null_when_null_is_taken()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var clients = await Clients.StartAsync(hub);
+        var document = await clients.DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var (schema, method, path) in Requests)
+        {
+            await clients.SendAsync(method, path, schemas[schema]!["example"]!.ToJsonString());
+        }
+
+        var wrong = new List<string>();
+        foreach (var (schema, method, path) in Requests)
+        {
+            var example = schemas[schema]!["example"]!.AsObject();
+            var required = schemas[schema]!["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
+            foreach (var (field, definition) in schemas[schema]!["properties"]!.AsObject())
+            {
+                if (example.ContainsKey(field))
+                {
+                    var without = (JsonObject)example.DeepClone();
+                    without.Remove(field);
+                    var refused = await clients.RefusesAsync(method, path, without, field);
+                    if (refused != required.Contains(field))
+                    {
+                        wrong.Add($"{schema}.{field}: {(refused ? "refused when left out, not required" : "required, yet taken when left out")}");
+                    }
+                }
+                // Untyped (any JSON) and $ref fields say nothing about null.
+                if (definition?["type"] is { } type)
+                {
+                    var nullable = type is JsonArray types ? types.Any(t => t!.GetValue<string>() == "null") : type.GetValue<string>() == "null";
+                    var withNull = (JsonObject)example.DeepClone();
+                    withNull[field] = null;
+                    var refused = await clients.RefusesAsync(method, path, withNull, field);
+                    if (refused == nullable)
+                    {
+                        wrong.Add($"{schema}.{field}: {(refused ? "typed with null, yet null is refused" : "null is taken, yet not typed with null")}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
+    private static string SchemaOf(JsonNode operation) =>
+        operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>().Split('/')[^1];
+
+    /// <summary>An account client for account 1000002's routes, an operator client for ingest.</summary>
+    private sealed class Clients(HttpClient account, HttpClient ingest) : IDisposable
+    {
+        public static async Task<Clients> StartAsync(TestHub hub) =>
+            new(await hub.ClientAsync(TokenScope.Account, 1000002), await hub.ClientAsync(TokenScope.Operator));
+
+        public async Task<JsonNode> DocumentAsync() => JsonNode.Parse(await account.GetStringAsync("/openapi/v1.json"))!;
+
+        public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string json)
+        {
+            var client = path == "/v4/ingest" ? ingest : account;
+            var url = path.Replace("{voip_id}", "1000002", StringComparison.Ordinal).Replace("{listener_id}", "1", StringComparison.Ordinal).Replace("{id}", "1", StringComparison.Ordinal);
+            using var response = await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        /// <summary>True when the hub answers 422 naming <paramref name="field"/>; false when it takes the body.</summary>
+        public async Task<bool> RefusesAsync(HttpMethod method, string path, JsonObject body, string field)
+        {
+            var (status, text) = await SendAsync(method, path, body.ToJsonString());
+            if ((int)status is >= 200 and < 300)
+            {
+                return false;
+            }
+            Assert.True(status == HttpStatusCode.UnprocessableEntity, $"{method} {path} {body.ToJsonString()} answered {(int)status}: {text}");
+            using var error = JsonDocument.Parse(text);
+            return error.RootElement.GetProperty("@error").TryGetProperty("@fields", out var fields)
+                && fields.EnumerateObject().Any(f => f.Name == field || f.Name.StartsWith(field + ".", StringComparison.Ordinal) || f.Name.StartsWith(field + "[", StringComparison.Ordinal));
+        }
+
+        public void Dispose()
+        {
+            account.Dispose();
+            ingest.Dispose();
+        }
+    }
+}
