@@ -7,7 +7,7 @@ internal sealed record DeleteResult(bool Success);
 internal static class ApiResults
 {
     public static IResult Error(int status, string? message = null, IReadOnlyDictionary<string, string>? fields = null) =>
-        new ErrorResult(status, message, fields);
+        new Failure(status, message ?? ApiError.DefaultMessage(status), fields);
 
     public static IResult NotFound(string what) => Error(StatusCodes.Status404NotFound, $"{what} not found.");
 
@@ -26,8 +26,9 @@ internal static class ApiResults
     /// <summary>api.md, Delete: <c>200 {"success": true}</c>.</summary>
     public static IResult Deleted() => TypedResults.Json(new DeleteResult(true), ApiJsonContext.Relaxed.DeleteResult);
 
-    private sealed class ErrorResult(int status, string? message, IReadOnlyDictionary<string, string>? fields) : IResult
+    /// <summary>An error answer; the dashboard reads its message where the API writes the envelope.</summary>
+    public sealed record Failure(int Status, string Message, IReadOnlyDictionary<string, string>? Fields) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext) => ApiError.WriteAsync(httpContext, status, message, fields);
+        public Task ExecuteAsync(HttpContext httpContext) => ApiError.WriteAsync(httpContext, Status, Message, Fields);
     }
 }

@@ -121,8 +121,7 @@ internal static class Callbacks
     {
         var owner = Owner.Of(context);
         await using var db = await database.ConnectAsync(cancellationToken);
-        var existing = await FindVisibleAsync(db, owner, id, cancellationToken);
-        if (existing is null)
+        if (await FindVisibleAsync(db, owner, id, cancellationToken) is null)
         {
             return ApiResults.NotFound("Callback");
         }
@@ -133,35 +132,46 @@ internal static class Callbacks
         }
         using (document)
         {
-            var errors = new FieldErrors();
-            var draft = CallbackInput.ReadUpdate(document.RootElement, existing, errors);
-            if (draft is null)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            await CheckReferencesAsync(db, owner, draft.Row, errors, cancellationToken);
-            if (errors.Any)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            if (draft.Http is not null && await verifier.VerifyAsync(draft.Http, cancellationToken) is { } failure)
-            {
-                return ApiResults.VerificationFailed(failure);
-            }
-            await db.BeginSerializableAsync(cancellationToken);
-            // The chain may have changed while the URL was verified: check it again under the write lock.
-            await CheckReferencesAsync(db, owner, draft.Row, errors, cancellationToken);
-            if (errors.Any)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            if (await CallbackTable.UpdateAsync(db, draft.Row, cancellationToken) == 0)
-            {
-                return ApiResults.NotFound("Callback");
-            }
-            await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(draft.Row.Masked(), ApiJsonContext.Relaxed.Callback);
+            return await UpdateAsync(db, verifier, owner, id, document.RootElement, cancellationToken);
         }
+    }
+
+    /// <summary>A PATCH of a callback visible from the owner's base: 200 with the masked callback, 404 or 422.</summary>
+    public static async Task<IResult> UpdateAsync(HubConnection db, CallbackVerifier verifier, Owner owner, long id, System.Text.Json.JsonElement body, CancellationToken cancellationToken)
+    {
+        var existing = await FindVisibleAsync(db, owner, id, cancellationToken);
+        if (existing is null)
+        {
+            return ApiResults.NotFound("Callback");
+        }
+        var errors = new FieldErrors();
+        var draft = CallbackInput.ReadUpdate(body, existing, errors);
+        if (draft is null)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        await CheckReferencesAsync(db, owner, draft.Row, errors, cancellationToken);
+        if (errors.Any)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        if (draft.Http is not null && await verifier.VerifyAsync(draft.Http, cancellationToken) is { } failure)
+        {
+            return ApiResults.VerificationFailed(failure);
+        }
+        await db.BeginSerializableAsync(cancellationToken);
+        // The chain may have changed while the URL was verified: check it again under the write lock.
+        await CheckReferencesAsync(db, owner, draft.Row, errors, cancellationToken);
+        if (errors.Any)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        if (await CallbackTable.UpdateAsync(db, draft.Row, cancellationToken) == 0)
+        {
+            return ApiResults.NotFound("Callback");
+        }
+        await db.CommitAsync(cancellationToken);
+        return TypedResults.Json(draft.Row.Masked(), ApiJsonContext.Relaxed.Callback);
     }
 
     private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, CancellationToken cancellationToken)

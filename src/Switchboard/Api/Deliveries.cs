@@ -80,44 +80,61 @@ internal static class Deliveries
         }
         var dataType = paging.Filters.Where(f => f.Column == "data_type").Select(f => (string)f.Value).FirstOrDefault();
         await using var db = await database.ConnectAsync(cancellationToken);
-        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is not { } listener)
-        {
-            return ApiResults.NotFound("Listener");
-        }
-        var rows = await EventTable.PageAsync(db, uuids, listener.VoipId, listener_id, status, dataType, paging.Limit, paging.Offset, cancellationToken);
-        return TypedResults.Json(paging.Answer(rows, EventDelivery.Of), ApiJsonContext.Relaxed.PageEventDelivery);
+        var rows = await LogAsync(db, uuids, Owner.Of(context), listener_id, status, dataType, paging.Limit, paging.Offset, cancellationToken);
+        return rows is null ? ApiResults.NotFound("Listener") : TypedResults.Json(paging.Answer(rows, EventDelivery.Of), ApiJsonContext.Relaxed.PageEventDelivery);
     }
+
+    /// <summary>A page of the listener's delivery log, newest first; null when the listener is not visible from the owner's base.</summary>
+    public static async Task<PageRows<LoggedEvent>?> LogAsync(
+        HubConnection db, EventUuids uuids, Owner owner, long listenerId, string? status, string? dataType, int limit, int offset, CancellationToken cancellationToken) =>
+        await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is { } listener
+            ? await EventTable.PageAsync(db, uuids, listener.VoipId, listenerId, status, dataType, limit, offset, cancellationToken)
+            : null;
 
     private static async Task<IResult> Get(long listener_id, string uuid, HttpContext context, HubDatabase database, EventUuids uuids, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
+        var (detail, notFound) = await DetailAsync(db, uuids, Owner.Of(context), listener_id, uuid, cancellationToken);
+        return detail is null ? notFound! : TypedResults.Json(detail, ApiJsonContext.Relaxed.EventDeliveryDetail);
+    }
+
+    /// <summary>The event with its attempts, or the 404 that says whether the listener or the event is not there for this owner.</summary>
+    public static async Task<(EventDeliveryDetail? Detail, IResult? NotFound)> DetailAsync(
+        HubConnection db, EventUuids uuids, Owner owner, long listenerId, string uuid, CancellationToken cancellationToken)
+    {
+        if (await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is null)
         {
-            return ApiResults.NotFound("Listener");
+            return (null, ApiResults.NotFound("Listener"));
         }
-        if (await EventTable.FindAsync(db, uuids, listener_id, uuid, cancellationToken) is not { } row)
+        if (await EventTable.FindAsync(db, uuids, listenerId, uuid, cancellationToken) is not { } row)
         {
-            return ApiResults.NotFound("Event");
+            return (null, ApiResults.NotFound("Event"));
         }
-        var attempts = await EventTable.AttemptsAsync(db, listener_id, row.Key.ActivityId, cancellationToken);
+        var attempts = await EventTable.AttemptsAsync(db, listenerId, row.Key.ActivityId, cancellationToken);
         using var rendered = JsonDocument.Parse(EventRenderer.Render(new OutboxEvent(row.Key, row.Uuid, row.Activity)));
         // Cloned: the answer is written after the handler has returned and disposed the document.
-        var detail = new EventDeliveryDetail(
+        return (new EventDeliveryDetail(
             rendered.RootElement.Clone(), row.Status, row.StatusReason, row.CallbackId, Iso(row.LastAttemptAt),
-            row.Status == EventStatus.Pending ? Iso(row.NextAttemptAt) : null, [.. attempts.Select(DeliveryAttempt.Of)]);
-        return TypedResults.Json(detail, ApiJsonContext.Relaxed.EventDeliveryDetail);
+            row.Status == EventStatus.Pending ? Iso(row.NextAttemptAt) : null, [.. attempts.Select(DeliveryAttempt.Of)]), null);
     }
 
     private static async Task<IResult> Redeliver(
         long listener_id, string uuid, HttpContext context, HubDatabase database, EventUuids uuids, OutboxQueue queue, HubNode node, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
-        if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is null)
+        return await RedeliverAsync(db, uuids, queue, node, clock, Owner.Of(context), listener_id, uuid, cancellationToken);
+    }
+
+    /// <summary>Queues a settled event of a listener visible from the owner's base again: 202 with the event, 404, or 409 while it is pending.</summary>
+    public static async Task<IResult> RedeliverAsync(
+        HubConnection db, EventUuids uuids, OutboxQueue queue, HubNode node, TimeProvider clock, Owner owner, long listenerId, string uuid, CancellationToken cancellationToken)
+    {
+        if (await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is null)
         {
             return ApiResults.NotFound("Listener");
         }
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (await EventTable.FindAsync(db, uuids, listener_id, uuid, cancellationToken) is not { } found)
+        if (await EventTable.FindAsync(db, uuids, listenerId, uuid, cancellationToken) is not { } found)
         {
             return ApiResults.NotFound("Event");
         }
@@ -125,7 +142,7 @@ internal static class Deliveries
         {
             return ApiResults.Error(StatusCodes.Status409Conflict, "The event is still pending: it is queued for delivery already. Redeliver it once it is delivered, failed or suppressed.");
         }
-        var row = (await EventTable.FindAsync(db, uuids, listener_id, uuid, cancellationToken))!;
+        var row = (await EventTable.FindAsync(db, uuids, listenerId, uuid, cancellationToken))!;
         // Committed: the worker reads the event back from storage when due.
         queue.Later(row.Key, now);
         return TypedResults.Json(EventDelivery.Of(row), ApiJsonContext.Relaxed.EventDelivery, statusCode: StatusCodes.Status202Accepted);
@@ -141,30 +158,39 @@ internal static class Deliveries
         }
         using (document)
         {
-            var body = document.RootElement;
-            var errors = new FieldErrors();
-            errors.RejectUnknown(body, "status", "since", "until");
-            var status = errors.OneOf(body, "status", required: false, EventStatus.Delivered, EventStatus.Failed, EventStatus.Suppressed) ?? EventStatus.Failed;
-            var since = errors.Integer(body, "since", required: true, min: 0, max: MaxUnixSeconds);
-            var until = errors.Integer(body, "until", required: false, nullable: true, min: 0, max: MaxUnixSeconds);
-            if (since is { } from && until is { } to && to <= from)
-            {
-                errors.Add("until", "must be later than since, or null");
-            }
-            if (errors.Any)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            await using var db = await database.ConnectAsync(cancellationToken);
-            if (await Listeners.FindVisibleAsync(db, Owner.Of(context), listener_id, cancellationToken) is not { } listener)
-            {
-                return ApiResults.NotFound("Listener");
-            }
-            var queued = await ReplayTable.CreateAsync(db, listener.VoipId, listener_id, status, since!.Value * 1000, until is { } end ? end * 1000 : long.MaxValue,
-                node.Id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-            replays.Wake();
-            return TypedResults.Json(new ReplayQueued(queued), ApiJsonContext.Relaxed.ReplayQueued, statusCode: StatusCodes.Status202Accepted);
+            return await ReplayAsync(database, replays, node, clock, Owner.Of(context), listener_id, document.RootElement, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A replay (delivery.md, Replay) of a listener visible from the owner's base, from a replay
+    /// body: 202 with how many events are queued again, 404 or 422. The dashboard's replay calls it too.
+    /// </summary>
+    public static async Task<IResult> ReplayAsync(
+        HubDatabase database, ReplayWorker replays, HubNode node, TimeProvider clock, Owner owner, long listenerId, JsonElement body, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.RejectUnknown(body, "status", "since", "until");
+        var status = errors.OneOf(body, "status", required: false, EventStatus.Delivered, EventStatus.Failed, EventStatus.Suppressed) ?? EventStatus.Failed;
+        var since = errors.Integer(body, "since", required: true, min: 0, max: MaxUnixSeconds);
+        var until = errors.Integer(body, "until", required: false, nullable: true, min: 0, max: MaxUnixSeconds);
+        if (since is { } from && until is { } to && to <= from)
+        {
+            errors.Add("until", "must be later than since, or null");
+        }
+        if (errors.Any)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        await using var db = await database.ConnectAsync(cancellationToken);
+        if (await Listeners.FindVisibleAsync(db, owner, listenerId, cancellationToken) is not { } listener)
+        {
+            return ApiResults.NotFound("Listener");
+        }
+        var queued = await ReplayTable.CreateAsync(db, listener.VoipId, listenerId, status, since!.Value * 1000, until is { } end ? end * 1000 : long.MaxValue,
+            node.Id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        replays.Wake();
+        return TypedResults.Json(new ReplayQueued(queued), ApiJsonContext.Relaxed.ReplayQueued, statusCode: StatusCodes.Status202Accepted);
     }
 
     // Year 9999: later times cannot be stored in milliseconds of a 64-bit integer without care, and mean nothing here.

@@ -163,11 +163,15 @@ internal static class Listeners
         }
     }
 
-    private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(long id, HttpContext context, HubDatabase database, TimeProvider clock, CancellationToken cancellationToken) =>
+        await DeleteAsync(database, clock, Owner.Of(context), id, cancellationToken);
+
+    /// <summary>Deletes a listener visible from the owner's base, with its subscriptions and filters: 200 or 404.</summary>
+    public static async Task<IResult> DeleteAsync(HubDatabase database, TimeProvider clock, Owner owner, long id, CancellationToken cancellationToken)
     {
         await using var db = await database.ConnectAsync(cancellationToken);
         await db.BeginSerializableAsync(cancellationToken);
-        if (await FindVisibleAsync(db, Owner.Of(context), id, cancellationToken) is null)
+        if (await FindVisibleAsync(db, owner, id, cancellationToken) is null)
         {
             return ApiResults.NotFound("Listener");
         }

@@ -28,13 +28,21 @@ internal static class Overview
             return error!;
         }
         await using var db = await database.ConnectAsync(cancellationToken);
-        var rows = await Listing.PageAsync(db, ListenerTable.Name, ListenerTable.Columns, Owner.Of(context).Rows, paging.Filters, paging.Limit, paging.Offset, ListenerTable.Read, cancellationToken);
+        var items = await PageAsync(db, Owner.Of(context), paging.Filters, paging.Limit, paging.Offset, cancellationToken);
+        return TypedResults.Json(paging.Answer(items), ApiJsonContext.Relaxed.PageOverviewItem);
+    }
+
+    /// <summary>A page of the listeners visible from the owner's base, newest first, each with everything it uses.</summary>
+    public static async Task<PageRows<OverviewItem>> PageAsync(
+        HubConnection db, Owner owner, IReadOnlyList<(string Column, object Value)> filters, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var rows = await Listing.PageAsync(db, ListenerTable.Name, ListenerTable.Columns, owner.Rows, filters, limit, offset, ListenerTable.Read, cancellationToken);
         var items = new List<OverviewItem>(rows.Items.Count);
         foreach (var listener in rows.Items)
         {
             items.Add(await OverviewItem.LoadAsync(db, listener, cancellationToken));
         }
-        return TypedResults.Json(paging.Answer(new PageRows<OverviewItem>(rows.Total, items)), ApiJsonContext.Relaxed.PageOverviewItem);
+        return new PageRows<OverviewItem>(rows.Total, items);
     }
 
     private static async Task<IResult> Create(HttpContext context, HubDatabase database, Delivery.CallbackVerifier verifier, TimeProvider time, CancellationToken cancellationToken)
@@ -46,57 +54,63 @@ internal static class Overview
         }
         using (document)
         {
-            var owner = Owner.Of(context);
-            var now = time.GetUtcNow();
-            var errors = new FieldErrors();
-            var input = ExpressInput.Read(document.RootElement, owner, errors, now);
-            if (input is null)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            await using var db = await database.ConnectAsync(cancellationToken);
-            await CheckReferencesAsync(db, owner, input, errors, cancellationToken);
-            if (errors.Any)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            // The URL is verified before the write transaction: a slow receiver must not hold the database.
-            if (input.Callback?.Http is { } http && await verifier.VerifyAsync(http, cancellationToken) is { } failure)
-            {
-                return ApiResults.VerificationFailed(failure, ":callback.config.url");
-            }
-            await db.BeginSerializableAsync(cancellationToken);
-            await CheckReferencesAsync(db, owner, input, errors, cancellationToken);
-            if (errors.Any)
-            {
-                return ApiResults.Invalid(errors.All);
-            }
-            var callbackId = input.Listener.CallbackId ?? 0;
-            if (input.Callback is { } draft)
-            {
-                var row = draft.Row;
-                if (input.Profile is { } profile)
-                {
-                    var created = await ProfileTable.InsertAsync(db, owner.VoipId, owner.ExtensionId, profile.Name!, profile.SupportEmail, now.ToUnixTimeSeconds(), cancellationToken);
-                    row = row with { ProfileId = created.Id };
-                }
-                callbackId = (await CallbackTable.InsertAsync(db, row, cancellationToken)).Id;
-            }
-            var listener = await ListenerTable.InsertAsync(db,
-                new Listener(0, owner.VoipId, owner.ExtensionId, input.Listener.Version ?? ListenerInput.Version2, callbackId, now.ToUnixTimeSeconds(), input.Listener.ExpiresAt, input.Listener.Ordered ?? false),
-                cancellationToken);
-            foreach (var tags in input.Subscriptions)
-            {
-                await SubscriptionTable.InsertAsync(db, listener, tags, cancellationToken);
-            }
-            foreach (var filter in input.Filters)
-            {
-                await FilterTable.InsertAsync(db, listener, filter.FilterType, filter.FilterValue, filter.NotLogic, cancellationToken);
-            }
-            var item = await OverviewItem.LoadAsync(db, listener, cancellationToken);
-            await db.CommitAsync(cancellationToken);
-            return TypedResults.Json(item, ApiJsonContext.Relaxed.OverviewItem, statusCode: StatusCodes.Status201Created);
+            return await CreateAsync(database, verifier, time, Owner.Of(context), document.RootElement, cancellationToken);
         }
+    }
+
+    /// <summary>Express create from the owner's base: 201 with the overview item, or the error; nothing is created on an error.</summary>
+    public static async Task<IResult> CreateAsync(
+        HubDatabase database, Delivery.CallbackVerifier verifier, TimeProvider time, Owner owner, System.Text.Json.JsonElement body, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        var input = ExpressInput.Read(body, owner, errors, now);
+        if (input is null)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        await using var db = await database.ConnectAsync(cancellationToken);
+        await CheckReferencesAsync(db, owner, input, errors, cancellationToken);
+        if (errors.Any)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        // The URL is verified before the write transaction: a slow receiver must not hold the database.
+        if (input.Callback?.Http is { } http && await verifier.VerifyAsync(http, cancellationToken) is { } failure)
+        {
+            return ApiResults.VerificationFailed(failure, ":callback.config.url");
+        }
+        await db.BeginSerializableAsync(cancellationToken);
+        await CheckReferencesAsync(db, owner, input, errors, cancellationToken);
+        if (errors.Any)
+        {
+            return ApiResults.Invalid(errors.All);
+        }
+        var callbackId = input.Listener.CallbackId ?? 0;
+        if (input.Callback is { } draft)
+        {
+            var row = draft.Row;
+            if (input.Profile is { } profile)
+            {
+                var created = await ProfileTable.InsertAsync(db, owner.VoipId, owner.ExtensionId, profile.Name!, profile.SupportEmail, now.ToUnixTimeSeconds(), cancellationToken);
+                row = row with { ProfileId = created.Id };
+            }
+            callbackId = (await CallbackTable.InsertAsync(db, row, cancellationToken)).Id;
+        }
+        var listener = await ListenerTable.InsertAsync(db,
+            new Listener(0, owner.VoipId, owner.ExtensionId, input.Listener.Version ?? ListenerInput.Version2, callbackId, now.ToUnixTimeSeconds(), input.Listener.ExpiresAt, input.Listener.Ordered ?? false),
+            cancellationToken);
+        foreach (var tags in input.Subscriptions)
+        {
+            await SubscriptionTable.InsertAsync(db, listener, tags, cancellationToken);
+        }
+        foreach (var filter in input.Filters)
+        {
+            await FilterTable.InsertAsync(db, listener, filter.FilterType, filter.FilterValue, filter.NotLogic, cancellationToken);
+        }
+        var item = await OverviewItem.LoadAsync(db, listener, cancellationToken);
+        await db.CommitAsync(cancellationToken);
+        return TypedResults.Json(item, ApiJsonContext.Relaxed.OverviewItem, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task CheckReferencesAsync(HubConnection db, Owner owner, ExpressInput input, FieldErrors errors, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Switchboard.Api;
+using Switchboard.Dashboard;
 using Switchboard.Delivery;
 using Switchboard.Ingest;
 using Switchboard.Matching;
@@ -77,6 +78,7 @@ internal static partial class Hub
         });
 
         builder.AddApiDocs();
+        builder.AddDashboard(settings.DataDirectory);
 
         var app = builder.Build();
         app.UseRejectionEnvelope();
@@ -87,6 +89,7 @@ internal static partial class Hub
         app.MapMetrics();
         app.MapApiDocs();
         app.MapUnsubscribe();
+        app.MapDashboard();
         app.MapOnBothBases(group =>
         {
             group.MapProfiles();

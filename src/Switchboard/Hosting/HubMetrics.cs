@@ -6,7 +6,7 @@ namespace Switchboard.Hosting;
 /// Counters of what the pipeline has stored since the process started, for <c>GET /metrics</c>.
 /// Counted after the commit that makes each thing durable, so they never run ahead of storage.
 /// </summary>
-internal sealed class HubMetrics
+internal sealed class HubMetrics(TimeProvider clock)
 {
     private long _activitiesIngested;
     private long _eventsCreated;
@@ -30,11 +30,15 @@ internal sealed class HubMetrics
 
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
+    /// <summary>The last hour minute by minute, for the operator's dashboard.</summary>
+    public HubTimeline Timeline { get; } = new(clock);
+
     /// <summary>Ingest committed these activities and the events rendered from them.</summary>
     public void Ingested(long activities, long events)
     {
         Interlocked.Add(ref _activitiesIngested, activities);
         Interlocked.Add(ref _eventsCreated, events);
+        Timeline.Ingested(activities);
     }
 
     /// <summary>An outcome was committed: the attempt it records, and the event's end if it has one.</summary>
@@ -55,9 +59,11 @@ internal sealed class HubMetrics
         {
             case EventStatus.Delivered:
                 Interlocked.Increment(ref _delivered);
+                Timeline.Delivered(Math.Max(0, clock.GetUtcNow().ToUnixTimeMilliseconds() - outcome.Event.Activity.CreatedAt));
                 break;
             case EventStatus.Failed:
                 Interlocked.Increment(ref _failed);
+                Timeline.Failed();
                 break;
             case EventStatus.Suppressed:
                 Interlocked.Increment(ref _suppressed);
