@@ -222,6 +222,16 @@ public class OrderedDeliveryTests
         Assert.True((await ExpectAsync(await account.PatchAsync($"{AccountBase}/listeners/{id}", Json("""{"expires_at": null}""")), HttpStatusCode.OK)).GetProperty("ordered").GetBoolean());
     }
 
+    [Fact]
+    public void The_dashboards_new_listener_form_asks_for_an_ordered_listener_only_when_ticked()
+    {
+        using var ticked = JsonDocument.Parse(Dashboard.CustomerActions.ExpressBody(new Dashboard.NewListenerForm("https://example.org/hook", "", "call", Ordered: true)));
+        using var plain = JsonDocument.Parse(Dashboard.CustomerActions.ExpressBody(new Dashboard.NewListenerForm("https://example.org/hook", "", "call")));
+
+        Assert.True(ticked.RootElement.GetProperty("ordered").GetBoolean());
+        Assert.False(plain.RootElement.TryGetProperty("ordered", out _));
+    }
+
     /// <summary><paramref name="calls"/> calls of <paramref name="steps"/> activities each, sent step by step across the calls; timestamp_ns carries the step.</summary>
     private static List<JsonObject> Interleaved(int calls, int steps)
     {

@@ -9,7 +9,7 @@ using Switchboard.Storage;
 namespace Switchboard.Dashboard;
 
 /// <summary>The express-create form as the customer filled it in: one subscription a line, tags apart by spaces or commas.</summary>
-internal sealed record NewListenerForm(string Url, string Name, string Subscriptions);
+internal sealed record NewListenerForm(string Url, string Name, string Subscriptions, bool Ordered = false);
 
 internal sealed record NewListenerModel(CustomerBase Base, NewListenerForm Form, ApiResults.Failure? Error);
 
@@ -33,7 +33,7 @@ internal static class CustomerActions
     {
         var at = CustomerBase.Of(context);
         var form = await context.Request.ReadFormAsync(cancellationToken);
-        var input = new NewListenerForm(form["url"].ToString().Trim(), form["name"].ToString().Trim(), form["subscriptions"].ToString());
+        var input = new NewListenerForm(form["url"].ToString().Trim(), form["name"].ToString().Trim(), form["subscriptions"].ToString(), form["ordered"] == "true");
         using var body = JsonDocument.Parse(ExpressBody(input));
         var result = await Overview.CreateAsync(database, verifier, clock, at.Owner, body.RootElement, cancellationToken);
         if (result is ApiResults.Failure failure)
@@ -74,6 +74,10 @@ internal static class CustomerActions
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (form.Ordered)
+            {
+                json.WriteBoolean("ordered", true);
+            }
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -42,16 +42,14 @@ internal static class OutboxReads
 
     private static async Task<List<(StoredActivity, List<int>)>> WithRowlessAsync(HubConnection db, List<StoredActivity> activities, CancellationToken cancellationToken)
     {
+        var withRow = await WithRowsAsync(db, activities.SelectMany(a => a.Targets.Select(t => (t.ListenerId, a.Id))), cancellationToken);
         var page = new List<(StoredActivity, List<int>)>(activities.Count);
-        await using var hasRow = db.Command("SELECT 1 FROM deliveries WHERE listener_id = @listener AND activity_id = @activity").With("@listener", 0L).With("@activity", 0L);
         foreach (var activity in activities)
         {
             var rowless = new List<int>(activity.Targets.Count);
             for (var slot = 0; slot < activity.Targets.Count; slot++)
             {
-                hasRow.Parameters[0].Value = activity.Targets[slot].ListenerId;
-                hasRow.Parameters[1].Value = activity.Id;
-                if (await hasRow.ExecuteScalarAsync(cancellationToken) is null)
+                if (!withRow.Contains((activity.Targets[slot].ListenerId, activity.Id)))
                 {
                     rowless.Add(slot);
                 }
@@ -59,6 +57,32 @@ internal static class OutboxReads
             page.Add((activity, rowless));
         }
         return page;
+    }
+
+    // Pairs per statement: two parameters each, well within what SQLite and PostgreSQL take.
+    private const int PairsPerStatement = 1_000;
+
+    /// <summary>Which of these (listener, activity) events have a deliveries row: one statement per thousand, by primary key.</summary>
+    public static async Task<HashSet<(long ListenerId, long ActivityId)>> WithRowsAsync(HubConnection db, IEnumerable<(long ListenerId, long ActivityId)> events, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<(long, long)>();
+        foreach (var chunk in events.Chunk(PairsPerStatement))
+        {
+            var command = db.Command("");
+            var pairs = new System.Text.StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                pairs.Append(i == 0 ? "" : ", ").Append("(@l").Append(n).Append(", @a").Append(n).Append(')');
+                command.With("@l" + n, chunk[i].ListenerId).With("@a" + n, chunk[i].ActivityId);
+            }
+            command.CommandText = $"SELECT listener_id, activity_id FROM deliveries WHERE (listener_id, activity_id) IN ({pairs})";
+            foreach (var row in await HubConnection.ListAsync(command, r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken))
+            {
+                found.Add(row);
+            }
+        }
+        return found;
     }
 
     private static async Task<Dictionary<long, StoredActivity>> ActivitiesAsync(HubConnection db, IReadOnlyList<long> ids, CancellationToken cancellationToken)
@@ -74,32 +98,36 @@ internal static class OutboxReads
             db.Command("SELECT activity_id, slot, next_attempt_at FROM deliveries WHERE status = 'pending' AND next_attempt_at IS NOT NULL AND node_id = @node").With("@node", nodeId),
             r => (new EventKey(r.GetInt64(0), r.GetInt32(1)), r.GetInt64(2)), cancellationToken);
 
-    /// <summary>The events with these keys that are still pending, with their rows if they have one.</summary>
+    /// <summary>The events with these keys that are still pending, with their rows if they have one: a statement for the activities and one per thousand rows.</summary>
     public static async Task<List<PendingEvent>> PendingAsync(HubConnection db, IReadOnlyList<EventKey> keys, CancellationToken cancellationToken)
     {
         var activities = await ActivitiesAsync(db, [.. keys.Select(k => k.ActivityId).Distinct()], cancellationToken);
-        var pending = new List<PendingEvent>(keys.Count);
-        await using var state = db.Command("SELECT status, callback_id, attempts, tries, next_attempt_at, uuid FROM deliveries WHERE listener_id = @listener AND activity_id = @activity")
-            .With("@listener", 0L).With("@activity", 0L);
-        foreach (var key in keys)
+        var wanted = keys.Where(k => activities.TryGetValue(k.ActivityId, out var a) && k.Slot < a.Targets.Count)
+            .Select(k => (Key: k, ListenerId: activities[k.ActivityId].Targets[k.Slot].ListenerId)).ToList();
+        var rows = new Dictionary<(long ListenerId, long ActivityId), EventState>();
+        foreach (var chunk in wanted.Chunk(PairsPerStatement))
         {
-            if (!activities.TryGetValue(key.ActivityId, out var activity) || key.Slot >= activity.Targets.Count)
+            var command = db.Command("");
+            var pairs = new StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
             {
-                continue;
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                pairs.Append(i == 0 ? "" : ", ").Append("(@l").Append(n).Append(", @a").Append(n).Append(')');
+                command.With("@l" + n, chunk[i].ListenerId).With("@a" + n, chunk[i].Key.ActivityId);
             }
-            state.Parameters[0].Value = activity.Targets[key.Slot].ListenerId;
-            state.Parameters[1].Value = key.ActivityId;
-            EventState? row = null;
-            await using (var reader = await state.ExecuteReaderAsync(cancellationToken))
+            command.CommandText = $"SELECT listener_id, activity_id, status, callback_id, attempts, tries, next_attempt_at, uuid FROM deliveries WHERE (listener_id, activity_id) IN ({pairs})";
+            foreach (var (key, state) in await HubConnection.ListAsync(command, r => ((r.GetInt64(0), r.GetInt64(1)), ReadState(r, 2)), cancellationToken))
             {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    row = ReadState(reader);
-                }
+                rows[key] = state;
             }
+        }
+        var pending = new List<PendingEvent>(wanted.Count);
+        foreach (var (key, listenerId) in wanted)
+        {
+            var row = rows.GetValueOrDefault((listenerId, key.ActivityId));
             if (row is null || row.Status == "pending")
             {
-                pending.Add(new PendingEvent(activity, key.Slot, row));
+                pending.Add(new PendingEvent(activities[key.ActivityId], key.Slot, row));
             }
         }
         return pending;

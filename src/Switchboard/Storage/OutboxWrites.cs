@@ -26,7 +26,6 @@ internal sealed class OutboxWrites : IAsyncDisposable
     private readonly DbCommand _closeActivity;
     private readonly DbCommand _upsertDelivery;
     private readonly DbCommand _insertAttempt;
-    private readonly DbCommand _hasRow;
     private readonly DbCommand _enterOrder;
     private readonly DbCommand _leaveOrder;
 
@@ -66,7 +65,6 @@ internal sealed class OutboxWrites : IAsyncDisposable
             INSERT INTO attempts (listener_id, activity_id, voip_id, callback_id, at, url, status_code, duration_ms, error)
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)
             """, 9);
-        _hasRow = Prepare("SELECT 1 FROM deliveries WHERE listener_id = @p0 AND activity_id = @p1", 2);
         _enterOrder = Prepare(OrderedEventTable.InsertSql, 4);
         _leaveOrder = Prepare(OrderedEventTable.DeleteSql, 3);
         _deferred = db.Batch();
@@ -196,15 +194,8 @@ internal sealed class OutboxWrites : IAsyncDisposable
     {
         // It counts rows the deferred statements write.
         await FlushAsync(cancellationToken);
-        var rowless = 0;
-        foreach (var target in activity.Targets)
-        {
-            if (await Run(_hasRow, target.ListenerId, activity.Id).ExecuteScalarAsync(cancellationToken) is null)
-            {
-                rowless++;
-            }
-        }
-        return rowless;
+        var withRow = await OutboxReads.WithRowsAsync(_db, activity.Targets.Select(t => (t.ListenerId, activity.Id)), cancellationToken);
+        return activity.Targets.Count(t => !withRow.Contains((t.ListenerId, activity.Id)));
     }
 
     /// <summary>Every event of the activity has a deliveries row: recovery no longer needs to look at it.</summary>
@@ -222,7 +213,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _takeKey, _insertActivity, _openActivity, _closeActivity, _upsertDelivery, _insertAttempt, _hasRow, _enterOrder, _leaveOrder })
+        foreach (var command in new[] { _takeKey, _insertActivity, _openActivity, _closeActivity, _upsertDelivery, _insertAttempt, _enterOrder, _leaveOrder })
         {
             await command.DisposeAsync();
         }
