@@ -229,10 +229,20 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
         {
             var ingest = Task.WhenAll(IngestUntilAsync(producer1, 1, acknowledged, () => false, stop.Token), IngestUntilAsync(producer2, 2, acknowledged, () => false, stop.Token));
+            // Bounded as well as timed: the receiver takes a few hundred events a second here, and all must arrive within the wait below.
+            var bounded = Task.Run(async () =>
+            {
+                while (acknowledged.Count < 800 && !stop.IsCancellationRequested)
+                {
+                    await Task.Delay(10);
+                }
+                await stop.CancelAsync();
+            });
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             // A third node joins while the others hold work: it must take none of it.
             node3 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
             await ingest;
+            await bounded;
         }
         await using var joined = node3;
 
