@@ -97,4 +97,25 @@ public class ApiDocsTests(SharedHub shared) : IClassFixture<SharedHub>
         Assert.Contains("/openapi/v1.json", html, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(src|href)=""(https?:)?//", html);
     }
+
+    [Fact]
+    public async Task The_docs_page_shows_every_operation_and_the_bearer_token_without_running_a_script()
+    {
+        var hub = shared.Hub;
+
+        var response = await hub.Http.GetAsync("/docs");
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("/v4/accounts/{voip_id}/integrations/events/listeners</code>", html, StringComparison.Ordinal);
+        Assert.Contains("List listeners", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#schema-PageOfListener\"", html, StringComparison.Ordinal);
+        Assert.Contains("<code>fallback_callback_id</code>", html, StringComparison.Ordinal);
+        Assert.Contains("Authorization: Bearer &lt;token&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("switchboard tokens create --account", html, StringComparison.Ordinal);
+        // Free-form JSON (a callback's config, an activity's data) reads as such, not as the .NET type.
+        Assert.DoesNotContain("JsonElement", html, StringComparison.Ordinal);
+        Assert.Contains("any JSON", html, StringComparison.Ordinal);
+        Assert.StartsWith("default-src 'none';", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
 }

@@ -213,4 +213,40 @@ public class DashboardBrowserTests(DashboardBrowser browser) : IClassFixture<Das
             await page.ReloadAsync();
         }
     }
+
+    [BrowserFact]
+    public async Task The_api_reference_fits_a_laptop_and_a_phone_with_scripts_off()
+    {
+        foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
+        {
+            var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = Hub.Url, JavaScriptEnabled = false });
+            var page = await context.NewPageAsync();
+            var outside = new List<string>();
+            page.Request += (_, request) =>
+            {
+                if (!request.Url.StartsWith(Hub.Url, StringComparison.Ordinal))
+                {
+                    outside.Add(request.Url);
+                }
+            };
+
+            await page.GotoAsync("/docs");
+
+            await Expect(page.Locator("#authentication")).ToBeVisibleAsync();
+            Assert.True(await page.Locator(".op").CountAsync() > 50);
+            var widest = await page.EvaluateAsync<double>("Math.max(...[...document.querySelectorAll('.op, .schema')].map(e => e.getBoundingClientRect().right))");
+            Assert.True(widest <= width, $"at {width} px an operation card reaches {widest} px");
+            var widestElements = await page.EvaluateAsync<string>(
+                "[...document.querySelectorAll('*')].map(e => [e.scrollWidth, e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().width]).sort((a, b) => b[0] - a[0]).slice(0, 6).map(x => x.join(' ')).join('; ')");
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"the page is wider than {width} px; widest: {widestElements}");
+            Assert.Empty(outside);
+            if (width == 1280)
+            {
+                Directory.CreateDirectory(DashboardBrowser.ScreenshotFolder);
+                await page.GotoAsync("/docs#tag-Listeners");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardBrowser.ScreenshotFolder, "api-docs.png") });
+            }
+            await context.CloseAsync();
+        }
+    }
 }

@@ -1,17 +1,24 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Switchboard.Api;
 
 /// <summary>
 /// <c>GET /openapi/v1.json</c>, the OpenAPI document of every route, and <c>GET /docs</c>, a
-/// reference page rendered from it in the browser. The page is embedded: the hub may run
-/// where there is no internet, so nothing comes from a CDN.
+/// reference page rendered from it on the server (<see cref="ApiDocsPage"/>). The page is
+/// embedded and loads nothing: the hub may run where there is no internet.
 /// </summary>
 internal static class ApiDocs
 {
     public const string DocumentPath = "/openapi/v1.json";
     public const string PagePath = "/docs";
+
+    /// <summary>The name <c>AddOpenApi</c> gives the document by default, the <c>v1</c> of its path.</summary>
+    private const string DocumentName = "v1";
 
     /// <summary>What the token checks in front of every management route answer (EventBases.CheckScope).</summary>
     private static readonly int[] TokenStatuses = [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests];
@@ -117,12 +124,29 @@ internal static class ApiDocs
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath).ExcludeFromDescription();
-        var page = LoadPage();
-        app.MapGet(PagePath, () => TypedResults.Text(page, "text/html; charset=utf-8")).ExcludeFromDescription();
+        var template = LoadTemplate();
+        // Only the page's own style block may apply, and nothing may load or run: the page is plain HTML.
+        var style = template[(template.IndexOf("<style>", StringComparison.Ordinal) + "<style>".Length)..template.IndexOf("</style>", StringComparison.Ordinal)];
+        var policy = $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+        // The document does not change while the hub runs: rendered once, on the first request.
+        var page = new Lazy<Task<string>>(async () =>
+        {
+            var provider = app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName);
+            var document = await provider.GetOpenApiDocumentAsync(CancellationToken.None);
+            using var json = JsonDocument.Parse(await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, CancellationToken.None));
+            return ApiDocsPage.Render(template, json.RootElement);
+        });
+        app.MapGet(PagePath, async (HttpContext context) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = policy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return TypedResults.Text(await page.Value, "text/html; charset=utf-8");
+        }).ExcludeFromDescription();
         return app;
     }
 
-    private static string LoadPage()
+    private static string LoadTemplate()
     {
         using var stream = typeof(ApiDocs).Assembly.GetManifestResourceStream("Switchboard.Api.docs.html")!;
         using var reader = new StreamReader(stream);
