@@ -26,23 +26,7 @@ public class OrderedDeliveryTests
         using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
         using var producer = await hub.ClientAsync(TokenScope.Operator);
         await ListenAsync(account, AccountBase, receiver.Url, [["call"]], listenerExtra: Ordered);
-        var random = new Random(20261203);
-        var answered = new ConcurrentQueue<(string Object, long Step, int Status)>();
-        receiver.Answer = request =>
-        {
-            if (IsTest(request))
-            {
-                return (200, null);
-            }
-            int status;
-            lock (random)
-            {
-                status = random.NextDouble() < 0.3 ? 503 : 200;
-            }
-            var (objectUuid, step) = Step(request);
-            answered.Enqueue((objectUuid, step, status));
-            return (status, null);
-        };
+        var answered = FailAtRandom(receiver, seed: 20261203);
 
         const int Calls = 20, Steps = 6;
         var activities = Interleaved(Calls, Steps);
@@ -52,18 +36,7 @@ public class OrderedDeliveryTests
         }
         await receiver.WaitForAsync(_ => answered.Count(a => a.Status == 200) >= Calls * Steps, TimeSpan.FromSeconds(60), "every event answered 200");
 
-        foreach (var call in answered.GroupBy(a => a.Object))
-        {
-            // Every attempt, failed or not, in the order the receiver saw them: a step only after the one before was answered 200.
-            var attempts = call.ToList();
-            for (var i = 1; i < attempts.Count; i++)
-            {
-                var (before, now) = (attempts[i - 1], attempts[i]);
-                Assert.True(now.Step == before.Step ? before.Status != 200 : now.Step == before.Step + 1 && before.Status == 200,
-                    $"{call.Key}: step {now.Step} came after step {before.Step} answered {before.Status}");
-            }
-            Assert.Equal(Enumerable.Range(0, Steps).Select(s => (long)s), attempts.Where(a => a.Status == 200).Select(a => a.Step));
-        }
+        AssertEachCallInOrder(answered, Steps);
         Assert.Contains(answered, a => a.Status == 503);
     }
 
@@ -151,23 +124,7 @@ public class OrderedDeliveryTests
         using var producer1 = Client(node1.Url, operatorToken);
         using var producer2 = Client(node2.Url, operatorToken);
         await ListenAsync(account, AccountBase, receiver.Url, [["call"]], listenerExtra: Ordered);
-        var random = new Random(20261204);
-        var answered = new ConcurrentQueue<(string Object, long Step, int Status)>();
-        receiver.Answer = request =>
-        {
-            if (IsTest(request))
-            {
-                return (200, null);
-            }
-            int status;
-            lock (random)
-            {
-                status = random.NextDouble() < 0.3 ? 503 : 200;
-            }
-            var (objectUuid, step) = Step(request);
-            answered.Enqueue((objectUuid, step, status));
-            return (status, null);
-        };
+        var answered = FailAtRandom(receiver, seed: 20261204);
 
         // Each step of every call acknowledged by one node, the next step by the other.
         const int Calls = 10, Steps = 6;
@@ -178,16 +135,7 @@ public class OrderedDeliveryTests
         }
         await receiver.WaitForAsync(_ => answered.Count(a => a.Status == 200) >= Calls * Steps, TimeSpan.FromSeconds(60), "every event answered 200");
 
-        foreach (var call in answered.GroupBy(a => a.Object))
-        {
-            var attempts = call.ToList();
-            for (var i = 1; i < attempts.Count; i++)
-            {
-                var (before, now) = (attempts[i - 1], attempts[i]);
-                Assert.True(now.Step == before.Step ? before.Status != 200 : now.Step == before.Step + 1 && before.Status == 200,
-                    $"{call.Key}: step {now.Step} came after step {before.Step} answered {before.Status}");
-            }
-        }
+        AssertEachCallInOrder(answered, Steps);
     }
 
     private static HttpClient Client(string url, string token)
@@ -247,6 +195,48 @@ public class OrderedDeliveryTests
             }
         }
         return activities;
+    }
+
+    /// <summary>Answers 503 to about a third of the events (seeded), 200 to the rest; every answer is noted in order.</summary>
+    private static ConcurrentQueue<(string Object, long Step, int Status)> FailAtRandom(Receiver receiver, int seed)
+    {
+        var random = new Random(seed);
+        var answered = new ConcurrentQueue<(string Object, long Step, int Status)>();
+        receiver.Answer = request =>
+        {
+            if (IsTest(request))
+            {
+                return (200, null);
+            }
+            int status;
+            lock (random)
+            {
+                status = random.NextDouble() < 0.3 ? 503 : 200;
+            }
+            var (objectUuid, step) = Step(request);
+            answered.Enqueue((objectUuid, step, status));
+            return (status, null);
+        };
+        return answered;
+    }
+
+    /// <summary>
+    /// Every attempt, failed or not, in the order the receiver saw them: per call a step only after
+    /// the one before was answered 200, and every step delivered once.
+    /// </summary>
+    private static void AssertEachCallInOrder(IEnumerable<(string Object, long Step, int Status)> answered, int steps)
+    {
+        foreach (var call in answered.GroupBy(a => a.Object))
+        {
+            var attempts = call.ToList();
+            for (var i = 1; i < attempts.Count; i++)
+            {
+                var (before, now) = (attempts[i - 1], attempts[i]);
+                Assert.True(now.Step == before.Step ? before.Status != 200 : now.Step == before.Step + 1 && before.Status == 200,
+                    $"{call.Key}: step {now.Step} came after step {before.Step} answered {before.Status}");
+            }
+            Assert.Equal(Enumerable.Range(0, steps).Select(s => (long)s), attempts.Where(a => a.Status == 200).Select(a => a.Step));
+        }
     }
 
     /// <summary>The test request a callback gets when it is created (api.md, Callbacks).</summary>
