@@ -110,6 +110,46 @@ public class OrderedDeliveryTests
         }
     }
 
+    [Fact]
+    public async Task The_order_holds_across_a_kill_9()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        await using var receiver = await Receiver.StartAsync();
+        var answered = new ConcurrentQueue<(string Object, long Step, int Status)>();
+        var failing = true;
+        receiver.Answer = request =>
+        {
+            if (IsTest(request))
+            {
+                return (200, null);
+            }
+            var status = Volatile.Read(ref failing) ? 503 : 200;
+            var (objectUuid, step) = Step(request);
+            answered.Enqueue((objectUuid, step, status));
+            return (status, null);
+        };
+        string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Delivery:RetrySchedule=3s,3s", "--Delivery:BreakerFailures=1000"];
+        await using (var hub = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings))
+        {
+            using var account = Client(hub.Url, accountToken);
+            using var producer = Client(hub.Url, operatorToken);
+            await ListenAsync(account, AccountBase, receiver.Url, [["call"]], listenerExtra: Ordered);
+            await ExpectAsync(await IngestBatchAsync(producer, Interleaved(calls: 4, steps: 4)), HttpStatusCode.Accepted);
+            await receiver.WaitForAsync(_ => answered.Count >= 4, TimeSpan.FromSeconds(20), "each call's first attempt");
+            await Task.Delay(300);
+            await hub.KillAsync();
+        }
+        Volatile.Write(ref failing, false);
+        await using (var again = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings))
+        {
+            await receiver.WaitForAsync(_ => answered.Count(a => a.Status == 200) >= 16, TimeSpan.FromSeconds(30), "all 16 events answered 200");
+        }
+
+        AssertEachCallInOrder(answered, steps: 4);
+    }
+
     [PostgresFact]
     public async Task On_two_nodes_each_calls_events_arrive_in_order_though_its_steps_were_acknowledged_by_both()
     {
