@@ -28,6 +28,8 @@ public class GeneratedClientTests
             File.Copy(Path.Combine(AppContext.BaseDirectory, "GeneratedClient", "QuickStart.cs"), Path.Combine(folder, "QuickStart.cs"));
             await File.WriteAllTextAsync(Path.Combine(folder, "QuickStart.csproj"), Project());
 
+            // The README's `dotnet test` on a new clone: the repository's own tools (.config/dotnet-tools.json) are not restored yet.
+            await RunAsync(Root(), "dotnet", "tool", "restore");
             await RunAsync(Root(), "dotnet", "kiota", "generate", "--language", "CSharp", "--openapi", document, "--output", Path.Combine(folder, "Client"),
                 "--namespace-name", "Switchboard.Client", "--class-name", "HubClient", "--exclude-backward-compatible", "--log-level", "Error");
             await RunAsync(folder, "dotnet", "build", "-nologo", "-v", "q", "-nodeReuse:false", "-p:UseSharedCompilation=false");
