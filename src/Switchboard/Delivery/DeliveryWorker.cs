@@ -31,17 +31,7 @@ internal sealed partial class DeliveryWorker(
         await unsubscribes.LoadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var outboxEvent = await queue.NextAsync(stoppingToken);
-            try
-            {
-                Dispatch(outboxEvent);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A bug must not stop delivery: the event stays pending and is tried again later.
-                LogDispatchFailed(logger, e, outboxEvent.Uuid);
-                Wait(outboxEvent, Now + 60_000);
-            }
+            DispatchSafely(await queue.NextAsync(stoppingToken));
         }
     }
 
@@ -196,7 +186,7 @@ internal sealed partial class DeliveryWorker(
             {
                 waiting[i].SendTakenAt = callbackId;
             }
-            Redispatch(waiting[i]);
+            DispatchSafely(waiting[i]);
         }
     }
 
@@ -223,10 +213,10 @@ internal sealed partial class DeliveryWorker(
             return;
         }
         outboxEvent.FirstOfItsObject = true;
-        Redispatch(outboxEvent);
+        DispatchSafely(outboxEvent);
     }
 
-    private void Redispatch(OutboxEvent outboxEvent)
+    private void DispatchSafely(OutboxEvent outboxEvent)
     {
         try
         {
@@ -234,6 +224,7 @@ internal sealed partial class DeliveryWorker(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A bug must not stop delivery: the event stays pending and is tried again later.
             LogDispatchFailed(logger, e, outboxEvent.Uuid);
             Wait(outboxEvent, Now + 60_000);
         }

@@ -22,18 +22,6 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
     private readonly Lock _lock = new();
     private int _held;
 
-    /// <summary>Objects with an event in flight or waiting (metrics).</summary>
-    public int Objects
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _groups.Count;
-            }
-        }
-    }
-
     /// <summary>Start-up, before delivery: the first event of each object that has one not ended goes first.</summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -95,15 +83,6 @@ internal sealed class OrderGate(HubDatabase database, OutboxQueue queue, TimePro
     }
 
     private const long LookAgainMs = 200;
-
-    /// <summary>The event that waits behind the one in flight for the same object, if any (the delivery log's status_reason).</summary>
-    public long? HeadOf(long listenerId, string objectUuid)
-    {
-        lock (_lock)
-        {
-            return _groups.TryGetValue((listenerId, objectUuid), out var group) ? group.Head : null;
-        }
-    }
 
     /// <summary>An event of an ordered listener has ended and that is stored: the next of its object goes.</summary>
     public void Ended(OutboxEvent outboxEvent)

@@ -105,9 +105,9 @@ internal static class EventTable
                     r => ((EventKey Key, long CreatedAt)?)(new EventKey(r.GetInt64(0), r.GetInt32(1)), r.GetInt64(2)), cancellationToken) is [var first] ? first : null;
                 heads[e.Activity.DataObjectUuid] = head;
             }
-            if (head is { } first2 && first2.Key.ActivityId < e.Key.ActivityId)
+            if (head is { } earlier && earlier.Key.ActivityId < e.Key.ActivityId)
             {
-                events[i] = e with { StatusReason = $"waits for event {uuids.Format(first2.CreatedAt, first2.Key)} of the same {e.Activity.DataType} to be delivered or to end" };
+                events[i] = e with { StatusReason = $"waits for event {uuids.Format(earlier.CreatedAt, earlier.Key)} of the same {e.Activity.DataType} to be delivered or to end" };
             }
         }
         return events;

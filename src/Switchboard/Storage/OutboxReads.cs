@@ -68,16 +68,7 @@ internal static class OutboxReads
         var found = new HashSet<(long, long)>();
         foreach (var chunk in events.Chunk(PairsPerStatement))
         {
-            var command = db.Command("");
-            var pairs = new System.Text.StringBuilder();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                pairs.Append(i == 0 ? "" : ", ").Append("(@l").Append(n).Append(", @a").Append(n).Append(')');
-                command.With("@l" + n, chunk[i].ListenerId).With("@a" + n, chunk[i].ActivityId);
-            }
-            command.CommandText = $"SELECT listener_id, activity_id FROM deliveries WHERE (listener_id, activity_id) IN ({pairs})";
-            foreach (var row in await HubConnection.ListAsync(command, r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken))
+            foreach (var row in await HubConnection.ListAsync(ByPairs(db, "listener_id, activity_id", chunk), r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken))
             {
                 found.Add(row);
             }
@@ -107,15 +98,7 @@ internal static class OutboxReads
         var rows = new Dictionary<(long ListenerId, long ActivityId), EventState>();
         foreach (var chunk in wanted.Chunk(PairsPerStatement))
         {
-            var command = db.Command("");
-            var pairs = new StringBuilder();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                pairs.Append(i == 0 ? "" : ", ").Append("(@l").Append(n).Append(", @a").Append(n).Append(')');
-                command.With("@l" + n, chunk[i].ListenerId).With("@a" + n, chunk[i].Key.ActivityId);
-            }
-            command.CommandText = $"SELECT listener_id, activity_id, status, callback_id, attempts, tries, next_attempt_at, uuid FROM deliveries WHERE (listener_id, activity_id) IN ({pairs})";
+            var command = ByPairs(db, "listener_id, activity_id, status, callback_id, attempts, tries, next_attempt_at, uuid", [.. chunk.Select(w => (w.ListenerId, w.Key.ActivityId))]);
             foreach (var (key, state) in await HubConnection.ListAsync(command, r => ((r.GetInt64(0), r.GetInt64(1)), ReadState(r, 2)), cancellationToken))
             {
                 rows[key] = state;
@@ -131,6 +114,21 @@ internal static class OutboxReads
             }
         }
         return pending;
+    }
+
+    /// <summary>Reads <paramref name="columns"/> of the deliveries rows of these (listener, activity) pairs, by primary key.</summary>
+    private static DbCommand ByPairs(HubConnection db, string columns, IReadOnlyList<(long ListenerId, long ActivityId)> pairs)
+    {
+        var command = db.Command("");
+        var list = new StringBuilder();
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            list.Append(i == 0 ? "" : ", ").Append("(@l").Append(n).Append(", @a").Append(n).Append(')');
+            command.With("@l" + n, pairs[i].ListenerId).With("@a" + n, pairs[i].ActivityId);
+        }
+        command.CommandText = $"SELECT {columns} FROM deliveries WHERE (listener_id, activity_id) IN ({list})";
+        return command;
     }
 
     public static EventState ReadState(DbDataReader reader, int first = 0) => new(
