@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Switchboard.Storage;
@@ -61,7 +62,10 @@ public sealed class DashboardBrowser : IAsyncLifetime
         await page.GotoAsync("/ui");
         await page.FillAsync("#token", token);
         await page.ClickAsync("button:has-text('Sign in')");
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // Polls the address and then the page's heading rather than waiting for a "load" event: after the
+        // redirect the event can come before Playwright starts listening for it, and the wait then never ends.
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/sign-in"));
+        await Assertions.Expect(page.Locator("main h1")).ToBeVisibleAsync();
         return page;
     }
 
