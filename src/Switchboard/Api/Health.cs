@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Switchboard.Hosting;
 using Switchboard.Storage;
 
@@ -15,17 +16,30 @@ internal sealed record HealthStatus(
 
 internal sealed record NodeStatus(string Id, string Host, string StartedAt, string HeartbeatAt);
 
-/// <summary><c>GET /healthz</c> (the process is up) and <c>GET /readyz</c> (storage answers); no auth (api.md).</summary>
+/// <summary>
+/// <c>GET /healthz</c> (the process is up) and <c>GET /readyz</c> (storage answers); no auth (api.md).
+/// They run the checks registered with ASP.NET Core's health checks, tagged <c>live</c> and <c>ready</c>.
+/// </summary>
 internal static class Health
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("ok"))).WithTags("Health").WithSummary("The process is up");
-        routes.MapGet("/readyz", async Task<IResult> (HubDatabase database, HubNode node, HttpContext context, CancellationToken cancellationToken) =>
+        routes.MapGet("/healthz", async Task<IResult> (HealthCheckService checks, HttpContext context, CancellationToken cancellationToken) =>
         {
-            if (!await database.IsReachableAsync(cancellationToken))
+            var report = await checks.CheckHealthAsync(c => c.Tags.Contains("live"), cancellationToken);
+            if (report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy)
             {
-                await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Storage is not reachable.");
+                await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problems(report));
+                return TypedResults.Empty;
+            }
+            return TypedResults.Ok(new HealthStatus("ok"));
+        }).WithTags("Health").Produces<HealthStatus>().WithErrors(StatusCodes.Status503ServiceUnavailable).WithSummary("The process is up");
+        routes.MapGet("/readyz", async Task<IResult> (HealthCheckService checks, HubDatabase database, HubNode node, HttpContext context, CancellationToken cancellationToken) =>
+        {
+            var report = await checks.CheckHealthAsync(c => c.Tags.Contains(StorageHealthCheck.Ready), cancellationToken);
+            if (report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy)
+            {
+                await ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problems(report));
                 return TypedResults.Empty;
             }
             if (context.Request.Headers.Authorization.Count == 0 || await BearerToken.FindAsync(context) is not { Scope: TokenScope.Operator })
@@ -38,6 +52,11 @@ internal static class Health
         }).WithTags("Health").Produces<HealthStatus>().WithErrors(StatusCodes.Status503ServiceUnavailable).WithSummary("Storage answers; with an operator token, the nodes on this database");
         return routes;
     }
+
+    /// <summary>What failed, in one line: "Storage is not reachable." as before, for each check that did.</summary>
+    private static string Problems(HealthReport report) =>
+        string.Join(" ", report.Entries.Where(e => e.Value.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy)
+            .Select(e => e.Key == StorageHealthCheck.Name ? "Storage is not reachable." : $"{e.Key}: {e.Value.Description}"));
 
     private static string Iso(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -36,19 +36,20 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
             {
                 continue;
             }
-            switch (parts[0])
+            // A series without labels is written "name{}" by the OpenTelemetry exporter, "name" by others.
+            switch (parts[0].EndsWith("{}", StringComparison.Ordinal) ? parts[0][..^2] : parts[0])
             {
                 case "switchboard_process_cpu_seconds_total":
                     cpu = double.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
                 case "switchboard_process_allocated_bytes_total":
-                    allocated = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    allocated = (long)double.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
                 case "switchboard_process_peak_rss_bytes":
-                    peak = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    peak = (long)double.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
                 case "switchboard_db_round_trips_total":
-                    roundTrips = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    roundTrips = (long)double.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
             }
         }

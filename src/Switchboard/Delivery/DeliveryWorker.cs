@@ -285,23 +285,27 @@ internal sealed partial class DeliveryWorker(
         while (true)
         {
             AttemptResult result;
-            try
+            using (var span = AttemptSpan.Start(outboxEvent, callback))
             {
-                result = callback.Row.Mode switch
+                try
                 {
-                    CallbackMode.Email => await email.SendAsync(outboxEvent, callback, _stopping),
-                    CallbackMode.Application => await applications.SendAsync(outboxEvent, callback, _stopping),
-                    _ => await http.SendAsync(outboxEvent, callback, _stopping),
-                };
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogSendFailed(logger, e, outboxEvent.Uuid);
-                result = new AttemptResult(false, Now, 0, callback.Http?.Url, null, "the hub could not send the request: " + e.Message);
+                    result = callback.Row.Mode switch
+                    {
+                        CallbackMode.Email => await email.SendAsync(outboxEvent, callback, _stopping),
+                        CallbackMode.Application => await applications.SendAsync(outboxEvent, callback, _stopping),
+                        _ => await http.SendAsync(outboxEvent, callback, _stopping),
+                    };
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    LogSendFailed(logger, e, outboxEvent.Uuid);
+                    result = new AttemptResult(false, Now, 0, callback.Http?.Url, null, "the hub could not send the request: " + e.Message);
+                }
+                AttemptSpan.End(span, result);
             }
             outcomes.Post(Decide(outboxEvent, callback, result));
 

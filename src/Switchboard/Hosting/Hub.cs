@@ -77,6 +77,8 @@ internal static partial class Hub
             kestrel.ConfigureEndpointDefaults(listen => listen.UseRejectionEnvelope(kestrel.Limits, time));
         });
 
+        builder.AddTelemetry();
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>(StorageHealthCheck.Name, tags: [StorageHealthCheck.Ready]);
         builder.AddApiDocs();
         builder.AddDashboard(settings.DataDirectory);
 

@@ -116,3 +116,22 @@ internal sealed class ClusterOptions
     [Range(50, 60_000)]
     public int ConfigRefreshMs { get; set; } = 1000;
 }
+
+/// <summary>Metrics and traces (section <c>Telemetry</c>; docs/operations.md). OTLP export follows the standard <c>OTEL_EXPORTER_OTLP_*</c> variables.</summary>
+internal sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>
+    /// Label delivery attempts with their callback's id. Off by default: a hub with many callbacks
+    /// would make a series for each, and a metrics store pays for every series.
+    /// </summary>
+    public bool PerCallback { get; set; }
+
+    /// <summary>Record traces even without an OTLP endpoint (for a listener in the same process); with one, they always are.</summary>
+    public bool Traces { get; set; }
+
+    /// <summary>How often the queue's depth and oldest pending age are read from storage.</summary>
+    [Range(1, 3600)]
+    public int QueueSampleSeconds { get; set; } = 15;
+}

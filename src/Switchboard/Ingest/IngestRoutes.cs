@@ -125,16 +125,24 @@ internal static class IngestRoutes
         }
 
         var nowSeconds = nowNs / 1_000_000_000;
-        // scaling.md: not matched against a configuration older than another node has acknowledged.
-        await index.CatchUpAsync([.. activities.Select(a => a.VoipId).Distinct()], context.RequestAborted);
-        foreach (var activity in activities)
+        var request = System.Diagnostics.Activity.Current?.Context ?? default;
+        using (var match = HubTelemetry.Source.StartActivity("switchboard.match"))
         {
-            activity.Targets = index.TargetsOf(activity, nowSeconds);
+            // scaling.md: not matched against a configuration older than another node has acknowledged.
+            await index.CatchUpAsync([.. activities.Select(a => a.VoipId).Distinct()], context.RequestAborted);
+            foreach (var activity in activities)
+            {
+                activity.Targets = index.TargetsOf(activity, nowSeconds);
+                activity.Trace = request;
+            }
+            match?.SetTag("switchboard.activities", activities.Count).SetTag("switchboard.events", activities.Sum(a => a.Targets.Count));
         }
         IngestResult result;
         try
         {
+            using var store = HubTelemetry.Source.StartActivity("switchboard.store");
             var (accepted, duplicates) = await writer.SubmitAsync(activities);
+            store?.SetTag("switchboard.accepted", accepted).SetTag("switchboard.duplicates", duplicates);
             result = new IngestResult(accepted, duplicates);
         }
         catch (StorageBusyException e)

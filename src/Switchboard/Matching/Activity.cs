@@ -23,6 +23,9 @@ internal sealed record Activity(
     /// <summary>The listeners this activity is rendered for, found at ingest (delivery.md, steps 1–4) and frozen with it.</summary>
     public IReadOnlyList<EventTarget> Targets { get; set; } = [];
 
+    /// <summary>The span of the request that reported it, so that each delivery attempt's span joins that trace (in memory only).</summary>
+    public System.Diagnostics.ActivityContext Trace { get; set; }
+
     /// <summary>The one way an activity is made: tagged from its model (tags.md).</summary>
     public static Activity Of(long voipId, IReadOnlyList<long> extensionIds, EventData model, byte[] data, string dataObjectUuid, long timestampNs, string? idempotencyKey)
     {

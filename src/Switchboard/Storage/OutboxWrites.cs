@@ -160,7 +160,7 @@ internal sealed class OutboxWrites : IAsyncDisposable
                     await DeferAsync(_enterOrder, [activity.Targets[slot].ListenerId, activity.DataObjectUuid, ids[i], slot], cancellationToken);
                 }
             }
-            stored.Add(new StoredActivity(ids[i], activity.VoipId, activity.DataType.Name(), activity.DataObjectUuid, activity.TimestampNs, activity.Tags, activity.Data, _now, activity.Targets));
+            stored.Add(new StoredActivity(ids[i], activity.VoipId, activity.DataType.Name(), activity.DataObjectUuid, activity.TimestampNs, activity.Tags, activity.Data, _now, activity.Targets) { Trace = activity.Trace });
         }
         return stored;
     }

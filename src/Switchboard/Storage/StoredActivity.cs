@@ -9,7 +9,11 @@ namespace Switchboard.Storage;
 /// listeners it was matched to at ingest. <see cref="CreatedAt"/> (UNIX ms) is when it was acknowledged.
 /// </summary>
 internal sealed record StoredActivity(
-    long Id, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags, byte[] Data, long CreatedAt, IReadOnlyList<EventTarget> Targets);
+    long Id, long VoipId, string DataType, string DataObjectUuid, long TimestampNs, string[] Tags, byte[] Data, long CreatedAt, IReadOnlyList<EventTarget> Targets)
+{
+    /// <summary>The trace of the ingest request, while the process that took it lives; none once read back from storage.</summary>
+    public System.Diagnostics.ActivityContext Trace { get; init; }
+}
 
 /// <summary>The <c>activities.targets</c> column: <c>[[listener_id, callback_id, extension_id, version], …]</c>, with a fifth element <c>true</c> for an ordered listener.</summary>
 internal static class TargetsJson
