@@ -49,7 +49,11 @@ internal sealed class HubProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>switchboard serve</c> on <paramref name="port"/> and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<HubProcess> StartAsync(string dataDirectory, int port, params string[] settings)
+    public static Task<HubProcess> StartAsync(string dataDirectory, int port, params string[] settings) =>
+        StartAsync(dataDirectory, port, new Dictionary<string, string>(), settings);
+
+    /// <summary>The same, with these variables in the process's environment.</summary>
+    public static async Task<HubProcess> StartAsync(string dataDirectory, int port, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet", [Executable, .. TestPostgres.WithDatabase(["serve", "--urls", url, "--data-dir", dataDirectory, .. settings])])
@@ -57,6 +61,10 @@ internal sealed class HubProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var output = new ConcurrentQueue<string>();
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, line) => Collect(output, line.Data);
