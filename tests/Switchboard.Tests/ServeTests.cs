@@ -93,6 +93,23 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task One_setting_makes_the_console_logs_JSON_lines()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        await using var hub = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), "--Logging:Console:FormatterName=json");
+
+        // The line comes just after the hub starts answering.
+        for (var tries = 0; tries < 100 && !hub.Output.Contains("Switchboard listening on", StringComparison.Ordinal); tries++)
+        {
+            await Task.Delay(100);
+        }
+        var listening = Assert.Single(hub.Output.Split('\n'), line => line.Contains("Switchboard listening on", StringComparison.Ordinal));
+        using var entry = JsonDocument.Parse(listening);
+        Assert.Equal("Information", entry.RootElement.GetProperty("LogLevel").GetString());
+        Assert.Equal(hub.Url, entry.RootElement.GetProperty("State").GetProperty("Url").GetString());
+    }
+
+    [Fact]
     public async Task An_environment_variable_setting_is_read()
     {
         // A child process, so the variable cannot reach hubs of tests running in parallel.
