@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 
@@ -25,6 +26,9 @@ public class ServeTests
         var ready = await hub.Http.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("ready", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // /readyz runs the checks of ASP.NET Core's health-check framework: storage is one, for anything else that reads them too.
+        var report = await hub.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>().CheckHealthAsync();
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, report.Entries["storage"].Status);
     }
 
     [Fact]
