@@ -108,7 +108,7 @@ internal ref partial struct EventReader
 
     /// <summary>
     /// A field this library does not know, kept by its name so that it is written back
-    /// (events.md: receivers ignore unknown fields; the hub passes them on).
+    /// (events.md: unknown fields a producer put inside data are passed through unchanged).
     /// </summary>
     private void Keep(ref Dictionary<string, JsonElement>? extra, string path)
     {
