@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -10,7 +11,22 @@ namespace Switchboard.Events;
 /// </summary>
 public static class EventJson
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    /// <summary>
+    /// How input is read: as <see cref="JsonDocument"/> read it before the reader became one pass,
+    /// so the same input is refused with the same message and position.
+    /// </summary>
+    private static readonly JsonReaderOptions StrictOptions = new() { MaxDepth = 64 };
+
+    /// <summary>
+    /// How the bytes of an already parsed <see cref="JsonElement"/> are read again: whatever the
+    /// document allowed (comments, trailing commas, depth) was checked when it was parsed.
+    /// </summary>
+    private static readonly JsonReaderOptions ParsedOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = int.MaxValue,
+    };
 
     /// <summary>
     /// How events are written: compact, and without escaping <c>+</c> or non-ASCII text, so phone
@@ -19,22 +35,7 @@ public static class EventJson
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Reads one event from UTF-8 JSON.</summary>
-    public static ReadResult<Event> Read(ReadOnlyMemory<byte> utf8Json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            return ReadResult<Event>.Invalid([NotJson(e)]);
-        }
-        using (document)
-        {
-            return Read(document.RootElement);
-        }
-    }
+    public static ReadResult<Event> Read(ReadOnlyMemory<byte> utf8Json) => Read(utf8Json.Span, StrictOptions);
 
     /// <summary>Reads one event from JSON text.</summary>
     public static ReadResult<Event> Read(string json)
@@ -46,38 +47,36 @@ public static class EventJson
     /// <summary>Reads one event from a stream of UTF-8 JSON.</summary>
     public static async Task<ReadResult<Event>> ReadAsync(Stream utf8Json, CancellationToken cancellationToken = default)
     {
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(utf8Json, DocumentOptions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return ReadResult<Event>.Invalid([NotJson(e)]);
-        }
-        using (document)
-        {
-            return Read(document.RootElement);
-        }
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        using var buffer = new MemoryStream();
+        await utf8Json.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        // JsonDocument.ParseAsync, which read streams before, skipped a byte order mark.
+        return Read(bytes.Span.StartsWith(Utf8ByteOrderMark) ? bytes[Utf8ByteOrderMark.Length..] : bytes);
     }
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     /// <summary>Reads one event from parsed JSON.</summary>
     public static ReadResult<Event> Read(JsonElement root)
     {
-        var rules = new JsonRules();
-        EventValidator.ValidateEvent(root, rules);
-        if (rules.HasErrors)
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            return ReadResult<Event>.Invalid(rules.Errors);
+            return ReadResult<Event>.Invalid([new ValidationError("$", $"must be an object, not {FieldRules.Describe(root.ValueKind)}")]);
         }
+        return Read(JsonMarshal.GetRawUtf8Value(root), ParsedOptions);
+    }
+
+    private static ReadResult<Event> Read(ReadOnlySpan<byte> utf8, JsonReaderOptions options)
+    {
         try
         {
-            return ReadResult<Event>.Valid(Map(root));
+            var reader = new EventReader(utf8, options);
+            return reader.ReadEvent();
         }
         catch (JsonException e)
         {
-            // The validator accepted what the mapper refuses: report it rather than throw.
-            return ReadResult<Event>.Invalid([new ValidationError(e.Path ?? "$", e.Message)]);
+            return ReadResult<Event>.Invalid([NotJson(e)]);
         }
     }
 
@@ -87,18 +86,18 @@ public static class EventJson
     /// </summary>
     public static ReadResult<EventData> ReadData(DataType dataType, JsonElement data, string path = "data")
     {
-        var rules = new JsonRules();
-        EventValidator.ValidateData(dataType, data, path, rules);
-        if (rules.HasErrors)
+        if (data.ValueKind != JsonValueKind.Object)
         {
-            return ReadResult<EventData>.Invalid(rules.Errors);
+            return ReadResult<EventData>.Invalid([new ValidationError(path, $"must be an object, not {FieldRules.Describe(data.ValueKind)}")]);
         }
         try
         {
-            return ReadResult<EventData>.Valid(MapData(dataType, data));
+            var reader = new EventReader(JsonMarshal.GetRawUtf8Value(data), ParsedOptions);
+            return reader.ReadData(dataType, path);
         }
         catch (JsonException e)
         {
+            // Not expected: the element was parsed already. Report it rather than throw.
             return ReadResult<EventData>.Invalid([new ValidationError(path, e.Message)]);
         }
     }
@@ -106,90 +105,17 @@ public static class EventJson
     /// <summary>The data type named by a <c>data_type</c> value, if it is one.</summary>
     public static bool TryParseDataType(string? name, out DataType dataType)
     {
-        var i = Array.IndexOf(EventValidator.DataTypeNames, name);
+        var i = Array.IndexOf(ClosedSet.DataType.Names, name);
         dataType = (DataType)Math.Max(i, 0);
         return i >= 0;
     }
 
     /// <summary>The <c>data_type</c> value of a data type.</summary>
-    public static string Name(this DataType dataType) => EventValidator.DataTypeNames[(int)dataType];
+    public static string Name(this DataType dataType) => ClosedSet.DataType.Names[(int)dataType];
 
     private static ValidationError NotJson(JsonException e) =>
         new("$", $"is not valid JSON: {e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.')}"
             + $" (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})");
-
-    private static Event Map(JsonElement root)
-    {
-        string? uuid = null, version = null, dataObjectUuid = null;
-        long listenerId = 0, timestampNs = 0;
-        EventContext? context = null;
-        string[]? tags = null;
-        JsonElement data = default;
-        DataType dataType = default;
-        Dictionary<string, JsonElement>? extra = null;
-        foreach (var property in root.EnumerateObject())
-        {
-            var value = property.Value;
-            switch (property.Name)
-            {
-                case "uuid": uuid = value.GetString(); break;
-                case "version": version = Event.CurrentVersion; break; // the only version the validator accepts
-                case "listener_id": listenerId = value.GetInt64(); break;
-                case "context": context = MapContext(value); break;
-                case "timestamp": break; // derived from timestamp_ns, checked equal by the validator
-                case "timestamp_ns": timestampNs = value.GetInt64(); break;
-                case "tags": tags = MapTags(value); break;
-                case "data_type": TryParseDataType(value.GetString(), out dataType); break;
-                case "data_object_uuid": dataObjectUuid = value.GetString(); break;
-                case "data": data = value; break;
-                default: (extra ??= []).Add(property.Name, value.Clone()); break;
-            }
-        }
-        return new Event
-        {
-            Uuid = uuid!,
-            Version = version!,
-            ListenerId = listenerId,
-            Context = context!,
-            TimestampNs = timestampNs,
-            Tags = tags!,
-            DataObjectUuid = dataObjectUuid!,
-            Data = MapData(dataType, data),
-            Extra = extra,
-        };
-    }
-
-    private static EventContext MapContext(JsonElement context) => new(
-        context.GetProperty("type").ValueEquals("account") ? ContextType.Account : ContextType.Extension,
-        context.GetProperty("id").GetInt64(),
-        context.GetProperty("voip_id").GetInt64());
-
-    private static string[] MapTags(JsonElement tags)
-    {
-        var result = new string[tags.GetArrayLength()];
-        var i = 0;
-        foreach (var tag in tags.EnumerateArray())
-        {
-            result[i++] = EventValidator.FindTag(tag)!;
-        }
-        return result;
-    }
-
-    private static EventData MapData(DataType dataType, JsonElement data)
-    {
-        var context = EventsJsonContext.Default;
-        EventData? mapped = dataType switch
-        {
-            DataType.Call => data.Deserialize(context.CallData),
-            DataType.Message => data.Deserialize(context.MessageData),
-            DataType.CallLog => data.Deserialize(context.CallLogData),
-            DataType.Recording => data.Deserialize(context.RecordingData),
-            DataType.ApiError => data.Deserialize(context.ApiErrorData),
-            DataType.ListenerCallback => data.Deserialize(context.ListenerCallbackData),
-            _ => null,
-        };
-        return mapped ?? throw new JsonException("data must be an object");
-    }
 
     /// <summary>Writes the event as compact JSON.</summary>
     public static void Write(Utf8JsonWriter writer, Event value)
