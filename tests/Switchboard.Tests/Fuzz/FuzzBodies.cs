@@ -17,6 +17,8 @@ internal sealed record FuzzBody(byte[]? Bytes, string? ContentType, IReadOnlyLis
 /// </summary>
 internal sealed class FuzzBodies(SchemaCheck schemas, Func<string, PCG, JsonNode?> hint, Func<string, bool> hasHint)
 {
+    public const string NdJson = "application/x-ndjson";
+
     // Deep enough for the bodies nested past the hub's limit; one writes non-ASCII as UTF-8, the other escapes it.
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 2048 };
     private static readonly JsonSerializerOptions Escaped = new() { MaxDepth = 2048 };

@@ -121,8 +121,19 @@ internal sealed class FuzzRequests
             path = path.Replace("{" + parameter.Name + "}", value, StringComparison.Ordinal);
         }
 
-        var body = operation.RequestSchema is { } schema ? _bodies.Next(schema, pcg, _good, root => Settle(operation, root, pcg)) : _good ? null : FuzzBodies.Unasked(pcg);
+        var body = operation.RequestSchema is not { } schema ? (_good ? null : FuzzBodies.Unasked(pcg))
+            : operation.RequestMediaTypes.Contains(FuzzBodies.NdJson) && pcg.Chance(0.3) ? Lines(schema, pcg)
+            : _bodies.Next(schema, pcg, _good, root => Settle(operation, root, pcg));
         return new FuzzRequest(operation, method, path + Query(operation, pcg), authorization, tokenName, body, wellFormedTenant, listenerId, id);
+    }
+
+    /// <summary>A batch for an operation that takes NDJSON (ingest.md, Transports): one body of the schema a line.</summary>
+    private FuzzBody Lines(JsonElement schema, PCG pcg)
+    {
+        var lines = Enumerable.Range(0, 1 + (int)pcg.Next(4)).Select(_ => _bodies.Next(schema, pcg, _good, _ => { })).ToList();
+        var separator = _good || pcg.Chance(0.7) ? "\n" : pcg.Pick(["\r\n", "\n\n", "\r"]);
+        var bytes = lines.SelectMany((line, i) => i == 0 ? line.Bytes! : [.. System.Text.Encoding.UTF8.GetBytes(separator), .. line.Bytes!]).ToArray();
+        return new FuzzBody(bytes, FuzzBodies.NdJson, [$"{lines.Count} lines of NDJSON", .. lines.SelectMany(l => l.Mutations)]);
     }
 
     /// <summary>
@@ -395,7 +406,7 @@ internal sealed class FuzzRequests
             ["extension_ids"] = pcg => Of(pcg, ["[7777777]", "[7777777, 7777778]", "[]", "null"], ["[-1]", "[7777777, 7777777]", "[0]"]),
             ["data_object_uuid"] = pcg => JsonValue.Create(_good || pcg.Chance(0.7) ? Gen.Guid.Draw(pcg).ToString() : FuzzValues.Text.Draw(pcg)),
             ["timestamp_ns"] = pcg => Number(pcg, [_now * 1_000_000_000], [0, -1, long.MaxValue]),
-            ["idempotency_key"] = pcg => JsonValue.Create(pcg.Chance(0.3) ? "fuzz-1" : Gen.String.AlphaNumeric.Draw(pcg) + Gen.Int.Draw(pcg)),
+            ["idempotency_key"] = pcg => JsonValue.Create(pcg.Chance(0.3) ? "fuzz-1" : Either(pcg, [Gen.String.AlphaNumeric.Draw(pcg) + Gen.Int.Draw(pcg)], [FuzzValues.Text.Draw(pcg)])),
         };
     }
 }
