@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CsCheck;
@@ -15,9 +14,13 @@ namespace Switchboard.Tests;
 /// status is one the operation declares.
 /// </summary>
 /// <remarks>
-/// The run is fixed by its seed: <c>SWITCHBOARD_FUZZ_SEED</c> (a number) replays another, and
-/// <c>SWITCHBOARD_FUZZ_REQUESTS</c> changes how many requests it sends. A failure prints the seed and each
-/// failing request (method, path and query, token, Content-Type, body, how the body was made).
+/// The run is fixed by its seed: the requests are drawn one after another from one PCG, and the world they
+/// name (ids made and deleted) follows from the answers, so the same seed against the same hub sends the
+/// same requests. <c>SWITCHBOARD_FUZZ_SEED</c> (a number) runs another, and <c>SWITCHBOARD_FUZZ_REQUESTS</c>
+/// changes how many requests it sends. A failure prints the seed and the first failing request of each kind
+/// (method, path and query, token, Content-Type, body, how the body was made). <see cref="TestHub"/> raises
+/// the per-token and failed-authentication limits, so the run is not throttled into 429s; one would still
+/// have to come in the envelope.
 /// </remarks>
 public partial class ApiFuzzTests(ITestOutputHelper output)
 {
