@@ -19,7 +19,8 @@ internal sealed record FuzzRequest(
         var body = Body?.Bytes is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
         var shown = body is null ? "(no body)" : body.Length > 2000 ? $"{body[..2000]}… ({Body!.Bytes!.Length} bytes in all)" : body;
         var mutations = Body?.Mutations is { Count: > 0 } m ? $"\n  made by: {string.Join("; ", m)}" : "";
-        return $"{Method} {PathAndQuery}\n  token: {TokenName}\n  Content-Type: {Body?.ContentType ?? "(none)"}\n  body: {shown}{mutations}";
+        var target = PathAndQuery.Length > 400 ? $"{PathAndQuery[..300]}… ({PathAndQuery.Length} characters in all)" : PathAndQuery;
+        return $"{Method} {target}\n  token: {TokenName}\n  Content-Type: {Body?.ContentType ?? "(none)"}\n  body: {shown}{mutations}";
     }
 }
 
