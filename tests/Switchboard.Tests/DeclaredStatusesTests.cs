@@ -45,11 +45,19 @@ public class DeclaredStatusesTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Whether <paramref name="path"/> reaches the route: its integer parameters must be int64s, as the
-    /// route constraints want; /callbacks/abc or an account id of 20 digits gets the router's 404, not the route's.
+    /// Whether <paramref name="path"/> reaches the route: read as the server routes it (%-decoded, with
+    /// "." and ".." resolved: /listeners/1/events/%2e/redeliver is /listeners/1/redeliver), its integer
+    /// parameters must be int64s, as the route constraints want; /callbacks/abc or an account id of 20
+    /// digits gets the router's 404, not the route's. A path with an encoded NUL (%00) gets the web server's
+    /// 400 before any route sees it.
     /// </summary>
-    private static bool Matches(Regex pattern, string path) =>
-        pattern.Match(path) is { Success: true } match && match.Groups["integer"].Captures.All(c => long.TryParse(c.Value, System.Globalization.CultureInfo.InvariantCulture, out _));
+    private static bool Matches(Regex pattern, string path)
+    {
+        var segments = ApiOperation.Segments(path);
+        return !segments.Any(s => s.Contains('\0', StringComparison.Ordinal))
+            && pattern.Match("/" + string.Join('/', segments)) is { Success: true } match
+            && match.Groups["integer"].Captures.All(c => long.TryParse(c.Value, System.Globalization.CultureInfo.InvariantCulture, out _));
+    }
 
     /// <summary>Each operation of the document: its method, path template (as a pattern) and declared statuses.</summary>
     private static async Task<Dictionary<(string Method, string Template, Regex Pattern), HashSet<int>>> DeclaredAsync()

@@ -69,36 +69,73 @@ public class OpenApiContractTests
         var wrong = new List<string>();
         foreach (var (schema, method, path) in Requests)
         {
-            var example = schemas[schema]!["example"]!.AsObject();
-            var required = schemas[schema]!["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
-            foreach (var (field, definition) in schemas[schema]!["properties"]!.AsObject())
+            await CheckFieldsAsync(schema, schemas[schema]!["example"]!.AsObject(), body => body, "");
+
+            // Each field of the object at `prefix` in the example: body puts a changed copy of that object back into the example.
+            async Task CheckFieldsAsync(string name, JsonObject example, Func<JsonObject, JsonObject> body, string prefix)
             {
-                if (example.ContainsKey(field))
+                var required = schemas[name]!["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
+                foreach (var (field, definition) in schemas[name]!["properties"]!.AsObject())
                 {
-                    var without = (JsonObject)example.DeepClone();
-                    without.Remove(field);
-                    var refused = await clients.RefusesAsync(method, path, without, field);
-                    if (refused != required.Contains(field))
+                    if (example.ContainsKey(field))
                     {
-                        wrong.Add($"{schema}.{field}: {(refused ? "refused when left out, not required" : "required, yet taken when left out")}");
+                        var without = (JsonObject)example.DeepClone();
+                        without.Remove(field);
+                        var refused = await clients.RefusesAsync(method, path, body(without), prefix + field);
+                        if (refused != required.Contains(field))
+                        {
+                            wrong.Add($"{name}.{field}: {(refused ? "refused when left out, not required" : "required, yet taken when left out")}");
+                        }
                     }
-                }
-                // Untyped (any JSON) and $ref fields say nothing about null.
-                if (definition?["type"] is { } type)
-                {
-                    var nullable = type is JsonArray types ? types.Any(t => t!.GetValue<string>() == "null") : type.GetValue<string>() == "null";
-                    var withNull = (JsonObject)example.DeepClone();
-                    withNull[field] = null;
-                    var refused = await clients.RefusesAsync(method, path, withNull, field);
-                    if (refused == nullable)
+                    if (Nullable(definition) is { } nullable)
                     {
-                        wrong.Add($"{schema}.{field}: {(refused ? "typed with null, yet null is refused" : "null is taken, yet not typed with null")}");
+                        var withNull = (JsonObject)example.DeepClone();
+                        withNull[field] = null;
+                        var refused = await clients.RefusesAsync(method, path, body(withNull), prefix + field);
+                        if (refused == nullable)
+                        {
+                            wrong.Add($"{name}.{field}: {(refused ? "typed with null, yet null is refused" : "null is taken, yet not typed with null")}");
+                        }
+                    }
+                    // An inline object of the example (an express create's :callback) has fields of its own.
+                    if (example[field] is JsonObject inner && ObjectSchema(definition) is { } innerName && schemas[innerName]?["properties"] is not null)
+                    {
+                        await CheckFieldsAsync(innerName, inner, changed =>
+                        {
+                            var outer = (JsonObject)example.DeepClone();
+                            outer[field] = changed;
+                            return body(outer);
+                        }, $"{prefix}{field}.");
                     }
                 }
             }
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
+    /// <summary>
+    /// Whether the field's schema allows null: by its type list, or by a null among its oneOf or anyOf. Null
+    /// when it says nothing about null, like an untyped (any JSON) or a plain $ref field.
+    /// </summary>
+    private static bool? Nullable(JsonNode? definition)
+    {
+        if (definition?["type"] is { } type)
+        {
+            return type is JsonArray types ? types.Any(t => t!.GetValue<string>() == "null") : type.GetValue<string>() == "null";
+        }
+        if ((definition?["oneOf"] ?? definition?["anyOf"]) is JsonArray choices)
+        {
+            return choices.Any(c => c?["type"]?.GetValue<string>() == "null");
+        }
+        return null;
+    }
+
+    /// <summary>The component schema an object field refers to, directly or as a choice of its oneOf.</summary>
+    private static string? ObjectSchema(JsonNode? definition)
+    {
+        var reference = definition?["$ref"] ?? (definition?["oneOf"] as JsonArray)?.Select(c => c?["$ref"]).FirstOrDefault(r => r is not null);
+        return reference?.GetValue<string>().Split('/')[^1];
     }
 
     private static string SchemaOf(JsonNode operation) =>

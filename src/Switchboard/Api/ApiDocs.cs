@@ -83,6 +83,9 @@ internal static class ApiDocs
         return Task.CompletedTask;
     }
 
+    /// <summary>Microsoft.AspNetCore.OpenApi's mark (OpenApiConstants.NullableProperty) on a property of a nullable object type.</summary>
+    private const string NullablePropertyMark = "x-is-nullable-property";
+
     /// <summary>An optional field that refuses null (<see cref="RefusesNullAttribute"/>) is typed without null.</summary>
     private static Task RefuseDisallowedNull(OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
@@ -94,11 +97,9 @@ internal static class ApiDocs
         {
             schema.Type = type & ~JsonSchemaType.Null;
         }
-        // A nullable object is written as oneOf null or the object's schema.
-        if (schema.OneOf is { Count: > 1 } oneOf)
-        {
-            schema.OneOf = [.. oneOf.Where(s => s.Type != JsonSchemaType.Null)];
-        }
+        // A nullable object property is only marked here; the generator writes it as oneOf null or the
+        // object's $ref when it resolves references, after the transformers ran, unless the mark is gone.
+        schema.Metadata?.Remove(NullablePropertyMark);
         return Task.CompletedTask;
     }
 

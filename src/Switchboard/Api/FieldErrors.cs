@@ -10,6 +10,12 @@ internal sealed class FieldErrors
 {
     public const int MaxStringLength = 1024;
 
+    /// <summary>
+    /// The answer to a string with the NUL character: valid JSON, but PostgreSQL cannot store it in text,
+    /// so it is refused on both backends alike.
+    /// </summary>
+    public const string NulMessage = "must not contain the NUL character (\\u0000)";
+
     private readonly Dictionary<string, string> _errors;
     private readonly string _prefix;
 
@@ -82,6 +88,11 @@ internal sealed class FieldErrors
         if (text.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters");
+            return null;
+        }
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            Add(field, NulMessage);
             return null;
         }
         return text;

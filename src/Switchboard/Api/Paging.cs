@@ -58,6 +58,12 @@ internal sealed record Paging(int Limit, int Offset, IReadOnlyList<(string Colum
                 errors.Add(key, kind == FilterKind.Integer ? "must be an integer" : "must be true or false");
                 continue;
             }
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                // No stored value has one (FieldErrors.NulMessage), and PostgreSQL cannot compare text with it.
+                errors.Add(key, FieldErrors.NulMessage);
+                continue;
+            }
             filters.Add((field, value));
         }
         return errors.Any ? (null, ApiResults.Invalid(errors.All)) : (new Paging(limit, offset, filters), null);

@@ -84,6 +84,7 @@ internal static partial class Hub
 
         var app = builder.Build();
         app.UseRejectionEnvelope();
+        app.UseCloseAfterUnreadBodies();
         app.UseApiErrorReports();
         app.UseErrorEnvelope();
         app.MapHealth();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchboard.Api;
 using Switchboard.Events;
 using Switchboard.Matching;
 
@@ -71,6 +72,10 @@ internal static class ActivityReader
             {
                 errors.TryAdd(prefix + "data_object_uuid", "is required when data has no uuid");
             }
+            else if (objectUuid is not null && objectUuid.Contains('\0', StringComparison.Ordinal) && !errors.ContainsKey(prefix + "data_object_uuid"))
+            {
+                errors.TryAdd(prefix + "data.uuid", FieldErrors.NulMessage);
+            }
         }
 
         if (errors.Count > before || model is null || data is null)
@@ -138,6 +143,11 @@ internal static class ActivityReader
         if (text.Length > maxLength)
         {
             errors.TryAdd(prefix + field, $"must be at most {maxLength} characters");
+            return null;
+        }
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.TryAdd(prefix + field, FieldErrors.NulMessage);
             return null;
         }
         return text;
