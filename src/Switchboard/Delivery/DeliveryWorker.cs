@@ -31,7 +31,19 @@ internal sealed partial class DeliveryWorker(
         await unsubscribes.LoadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            DispatchSafely(await queue.NextAsync(stoppingToken));
+            OutboxEvent next;
+            try
+            {
+                next = await queue.NextAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+            {
+                // Storage is down (docs/reliability.md): what is in memory goes on; what waits in storage is read when it is back.
+                LogReadFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+                continue;
+            }
+            DispatchSafely(next);
         }
     }
 
@@ -400,6 +412,9 @@ internal sealed partial class DeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take sends from the rate limit of callback {CallbackId} in the database; its events try again in a second")]
     private static partial void LogSharedLimitFailed(ILogger logger, Exception exception, long callbackId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the events due for delivery from storage; trying again in a second")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending event {Uuid} failed inside the hub")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string uuid);
