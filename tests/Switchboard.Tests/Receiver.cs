@@ -48,6 +48,9 @@ internal sealed class Receiver : IAsyncDisposable
     /// <summary>The most requests this receiver was answering at once.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
+    /// <summary>Requests it is answering now (waiting out <see cref="Delay"/>).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>The requests that carried events (not the <c>{"test": 1}</c> verification).</summary>
     public IEnumerable<ReceivedRequest> Events => Requests.Where(r => !(r.Headers.TryGetValue("webhook-id", out var id) && id.StartsWith("test_", StringComparison.Ordinal)));
 
