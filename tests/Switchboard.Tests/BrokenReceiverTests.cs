@@ -84,6 +84,36 @@ public class BrokenReceiverTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// delivery.md, Concurrency: the events queued behind hanging requests must not take the room in
+    /// memory (<c>Delivery:MaxEventsInMemory</c>, 1 000 here) that other callbacks' events need. Three
+    /// callbacks hang for 10 s, each with its 16 requests in flight and hundreds of events behind them;
+    /// the healthy one gets all of its events long before the first of those requests times out.
+    /// </summary>
+    [Fact]
+    public async Task Events_queued_behind_hanging_callbacks_leave_room_in_memory_for_the_others()
+    {
+        await using var hub = await TestHub.StartAsync(null, "--Delivery:DefaultTimeoutSeconds=10", "--Delivery:RetrySchedule=1h", "--Delivery:MaxEventsInMemory=1000");
+        await using var healthy = await Receiver.StartAsync();
+        await using var first = FaultyReceiver.Start(ReceiverFault.Hangs);
+        await using var second = FaultyReceiver.Start(ReceiverFault.Hangs);
+        await using var third = FaultyReceiver.Start(ReceiverFault.Hangs);
+        using var account = await hub.ClientAsync(TokenScope.Account, 1000002);
+        using var producer = await hub.ClientAsync(TokenScope.Operator);
+        foreach (var hanging in new[] { first, second, third })
+        {
+            await ListenBehindTheApiAsync(hub, account, hanging.Url);
+        }
+        await ListenAsync(account, AccountBase, healthy.Url, [["call"]]);
+
+        var clock = Stopwatch.StartNew();
+        await ExpectAsync(await IngestBatchAsync(producer, Enumerable.Range(0, 500).Select(_ => ActivityOf(Call))), HttpStatusCode.Accepted);
+        await healthy.WaitForEventsAsync(500, TimeSpan.FromSeconds(8));
+
+        log.WriteLine($"the healthy callback had its 500 events {clock.ElapsedMilliseconds} ms after ingest, while {first.Requests + second.Requests + third.Requests} requests hung");
+        Assert.Equal(48, first.Requests + second.Requests + third.Requests);
+    }
+
     /// <summary>delivery.md: success is a 2xx; a body that breaks off after it does not undo the delivery.</summary>
     [Fact]
     public async Task A_2xx_whose_body_breaks_off_is_a_delivery()

@@ -25,6 +25,9 @@ internal sealed partial class DeliveryWorker(
     private readonly Dictionary<long, CallbackLane> _lanes = [];
     private CancellationToken _stopping;
 
+    // Events queued in all lanes behind their requests in flight; see TryQueue.
+    private int _queuedInLanes;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
@@ -88,13 +91,10 @@ internal sealed partial class DeliveryWorker(
             }
             if (lane.InFlight >= limits.InFlightCap)
             {
-                if (lane.Queued.Count < CallbackLane.MaxQueued)
+                if (!TryQueue(lane, outboxEvent))
                 {
-                    lane.Queued.Enqueue(outboxEvent);
-                }
-                else
-                {
-                    Wait(outboxEvent, now + 1000);
+                    // Behind a failing callback it waits as long as the breaker would pause it, or a second.
+                    Wait(outboxEvent, now + Math.Max(1000, policy.BreakerPauseMs(lane.FailuresInARow)));
                 }
                 return;
             }
@@ -255,11 +255,44 @@ internal sealed partial class DeliveryWorker(
             {
                 return;
             }
-            while (lane.Queued.TryDequeue(out var waiting))
+            while (TryTakeQueued(lane, out var waiting))
             {
                 Wait(waiting, until);
             }
         }
+    }
+
+    /// <summary>
+    /// delivery.md, Concurrency: a slow or dead receiver must not delay other callbacks. Events wait
+    /// in memory behind a callback's requests in flight up to <see cref="CallbackLane.MaxQueued"/>
+    /// only when its last attempt succeeded; behind one not tried yet, as many as it may have in
+    /// flight; behind one that fails, none. All callbacks together queue at most a quarter of the
+    /// events the hub holds in memory (Delivery:MaxEventsInMemory). The rest wait in storage and
+    /// come back in a second (behind a failing callback: once the breaker's pause would end).
+    /// Before, callbacks that hang filled the room with their queues, and the events of callbacks
+    /// that answer could not be taken until those requests timed out. Called under the lane's lock.
+    /// </summary>
+    private bool TryQueue(CallbackLane lane, OutboxEvent outboxEvent)
+    {
+        var room = lane.Answering ? CallbackLane.MaxQueued : lane.FailuresInARow == 0 ? limits.InFlightCap : 0;
+        if (lane.Queued.Count >= room || Volatile.Read(ref _queuedInLanes) >= queue.Capacity / 4)
+        {
+            return false;
+        }
+        lane.Queued.Enqueue(outboxEvent);
+        Interlocked.Increment(ref _queuedInLanes);
+        return true;
+    }
+
+    /// <summary>The next event queued in the lane; under the lane's lock.</summary>
+    private bool TryTakeQueued(CallbackLane lane, out OutboxEvent next)
+    {
+        if (!lane.Queued.TryDequeue(out next!))
+        {
+            return false;
+        }
+        Interlocked.Decrement(ref _queuedInLanes);
+        return true;
     }
 
     /// <summary>
@@ -330,14 +363,14 @@ internal sealed partial class DeliveryWorker(
                 }
                 if (lane.OpenUntil > Now)
                 {
-                    while (lane.Queued.TryDequeue(out var waiting))
+                    while (TryTakeQueued(lane, out var waiting))
                     {
                         Wait(waiting, lane.OpenUntil);
                     }
                 }
                 do
                 {
-                    if (!lane.Queued.TryDequeue(out next))
+                    if (!TryTakeQueued(lane, out next))
                     {
                         lane.InFlight--;
                         return;

@@ -169,6 +169,9 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         }
     }
 
+    /// <summary>How many events may be taken and not yet settled at once: <c>Delivery:MaxEventsInMemory</c>.</summary>
+    public int Capacity { get; } = options.Value.MaxEventsInMemory;
+
     /// <summary>Events taken by <see cref="NextAsync"/> and not yet <see cref="Settled"/> (metrics).</summary>
     public int InMemory => Volatile.Read(ref _taken);
 
