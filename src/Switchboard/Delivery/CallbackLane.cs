@@ -7,12 +7,18 @@ namespace Switchboard.Delivery;
 /// </summary>
 internal sealed class CallbackLane
 {
-    /// <summary>Events a lane may queue behind its requests in flight; more wait in storage (and see DeliveryWorker.TryQueue).</summary>
+    /// <summary>Events a lane may queue behind its requests in flight while its callback answers; more wait in storage (DeliveryWorker.TryQueue).</summary>
     public const int MaxQueued = 2_000;
+
+    /// <summary>…and before any attempt of it has ended: a first burst, not a callback's worth of events behind requests that may hang.</summary>
+    public const int MaxQueuedUntried = 256;
 
     private RateLimitWindow? _rateLimit;
 
     public Queue<OutboxEvent> Queued { get; } = new();
+
+    /// <summary>How many of <see cref="Queued"/> were queued before any attempt had ended.</summary>
+    public int QueuedUntried { get; set; }
 
     public int InFlight { get; set; }
 

@@ -25,8 +25,8 @@ internal sealed partial class DeliveryWorker(
     private readonly Dictionary<long, CallbackLane> _lanes = [];
     private CancellationToken _stopping;
 
-    // Events queued in all lanes behind their requests in flight; see TryQueue.
-    private int _queuedInLanes;
+    // Events queued behind callbacks with no attempt ended yet, all lanes together; see TryQueue.
+    private int _queuedUntried;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -265,22 +265,33 @@ internal sealed partial class DeliveryWorker(
     /// <summary>
     /// delivery.md, Concurrency: a slow or dead receiver must not delay other callbacks. Events wait
     /// in memory behind a callback's requests in flight up to <see cref="CallbackLane.MaxQueued"/>
-    /// only when its last attempt succeeded; behind one not tried yet, as many as it may have in
-    /// flight; behind one that fails, none. All callbacks together queue at most a quarter of the
-    /// events the hub holds in memory (Delivery:MaxEventsInMemory). The rest wait in storage and
-    /// come back in a second (behind a failing callback: once the breaker's pause would end).
-    /// Before, callbacks that hang filled the room with their queues, and the events of callbacks
-    /// that answer could not be taken until those requests timed out. Called under the lane's lock.
+    /// when its last attempt succeeded; behind one with no attempt ended yet, up to
+    /// <see cref="CallbackLane.MaxQueuedUntried"/>, and such callbacks together at most a quarter of
+    /// the events the hub holds in memory (Delivery:MaxEventsInMemory); behind one that fails, none.
+    /// The rest wait in storage and come back in a second (behind a failing callback: once the
+    /// breaker's pause would end). Before, every callback queued up to 2 000 whatever it did, and
+    /// callbacks that hang filled the room with their queues: the events of callbacks that answer
+    /// could not be taken until those requests timed out. Called under the lane's lock.
     /// </summary>
     private bool TryQueue(CallbackLane lane, OutboxEvent outboxEvent)
     {
-        var room = lane.Answering ? CallbackLane.MaxQueued : lane.FailuresInARow == 0 ? limits.InFlightCap : 0;
-        if (lane.Queued.Count >= room || Volatile.Read(ref _queuedInLanes) >= queue.Capacity / 4)
+        if (lane.Answering)
+        {
+            if (lane.Queued.Count >= CallbackLane.MaxQueued)
+            {
+                return false;
+            }
+        }
+        else if (lane.FailuresInARow > 0 || lane.QueuedUntried >= CallbackLane.MaxQueuedUntried || Volatile.Read(ref _queuedUntried) >= queue.Capacity / 4)
         {
             return false;
         }
+        else
+        {
+            lane.QueuedUntried++;
+            Interlocked.Increment(ref _queuedUntried);
+        }
         lane.Queued.Enqueue(outboxEvent);
-        Interlocked.Increment(ref _queuedInLanes);
         return true;
     }
 
@@ -291,7 +302,11 @@ internal sealed partial class DeliveryWorker(
         {
             return false;
         }
-        Interlocked.Decrement(ref _queuedInLanes);
+        if (lane.QueuedUntried > 0)
+        {
+            lane.QueuedUntried--;
+            Interlocked.Decrement(ref _queuedUntried);
+        }
         return true;
     }
 
