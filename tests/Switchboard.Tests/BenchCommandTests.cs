@@ -61,6 +61,40 @@ public class BenchCommandTests
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(url + "/healthz"));
     }
 
+    /// <summary>
+    /// <c>--dead-callbacks</c>: one account's callback dies once created (connections to it time out,
+    /// here after 1 s); the other three get every event of theirs, and the report says so. How much the
+    /// dead ones cost the live ones is docs/reliability.md's figure, not this test's.
+    /// </summary>
+    [Fact]
+    public async Task Dead_callbacks_time_out_and_the_live_ones_get_all_their_events()
+    {
+        var (code, lines, error) = await Run("bench", "--activities", "400", "--accounts", "4", "--listeners-per-account", "2", "--dead-callbacks", "1",
+            "--rate", "200", "--baseline-seconds", "0.2", "--json", "--Delivery:DefaultTimeoutSeconds=1");
+
+        Assert.True(code == 0, $"exit {code}\n{string.Join('\n', lines)}\n{error}");
+        Assert.Matches(FinalLine, lines[^1]);
+        Assert.Contains("the callbacks of 1 of them dead once created", error, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(lines[^2]);
+        var root = report.RootElement;
+        // Activities go to the accounts in turn: 100 each, of which the last account's reach no one.
+        Assert.Equal(600, root.GetProperty("expected").GetInt64());
+        Assert.Equal(600, root.GetProperty("deliveries").GetInt64());
+        Assert.Equal(1, root.GetProperty("dead_callbacks").GetInt32());
+        Assert.Equal(root.GetProperty("deliveries_per_s").GetDouble() / 3, root.GetProperty("deliveries_per_s_per_live_callback").GetDouble(), 6);
+        // The 2 s of paced load outlast the 1 s timeout: the hub recorded the dead callback's attempts as failed.
+        Assert.True(root.GetProperty("failed_attempts").GetInt64() > 0, "no failed attempt at the dead callback");
+    }
+
+    [Fact]
+    public async Task Dead_callbacks_need_a_live_one_beside_them()
+    {
+        var (code, _, error) = await Run("bench", "--accounts", "2", "--dead-callbacks", "2");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--dead-callbacks", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_hub_without_a_token_is_refused()
     {

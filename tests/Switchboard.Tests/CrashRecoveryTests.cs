@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 using static Switchboard.Tests.Api;
+using static Switchboard.Tests.FaultLoad;
 using static Switchboard.Tests.Pipeline;
 
 namespace Switchboard.Tests;
@@ -19,10 +20,6 @@ public class CrashRecoveryTests(ITestOutputHelper log)
 {
     private const int Listeners = 3;
     private const int IngestTasks = 4;
-
-    private static readonly JsonObject[] CallActivities =
-        [.. Enumerable.Range(1, 8).Select(i => Directory.GetFiles(FixturePath("inbound-call-to-device"), $"{i}-*.json").Single())
-            .Select(p => ActivityOf("inbound-call-to-device/" + Path.GetFileName(p)))];
 
     [Fact]
     [Trait("Category", "Slow")]
@@ -260,19 +257,6 @@ public class CrashRecoveryTests(ITestOutputHelper log)
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not within 30 s: {what}.");
-            }
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>
     /// delivery.md, Deactivation: the <c>deactivated-listener-callback</c> event is part of the
     /// step that disables the callback. The moment the callback reads disabled, another process
@@ -318,117 +302,5 @@ public class CrashRecoveryTests(ITestOutputHelper log)
             var notice = Parse(watcher.Events.First().Body);
             Assert.Equal(callbackId, notice.GetProperty("data").GetProperty("callback_id").GetInt64());
         }
-    }
-
-    private static HttpClient Client(string url, string token)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    /// <summary>
-    /// Ingests single activities and NDJSON batches until stopped, remembering each activity the
-    /// hub answered 202 for (with whether that was after the restart). Requests the kill cuts off
-    /// are not acknowledged, so nothing is expected of them.
-    /// </summary>
-    private static async Task IngestUntilAsync(HttpClient producer, int task, ConcurrentDictionary<string, bool> acknowledged, Func<bool> restarted, CancellationToken stop)
-    {
-        var random = new Random(task);
-        while (!stop.IsCancellationRequested)
-        {
-            var size = random.Next(3) == 0 ? 1 : random.Next(5, 30);
-            var activities = Enumerable.Range(0, size).Select(_ => NewActivity(random)).ToList();
-            var uuids = activities.Select(a => a["data_object_uuid"]!.GetValue<string>()).ToList();
-            var content = size == 1
-                ? Json(activities[0].ToJsonString())
-                : new StringContent(string.Join('\n', activities.Select(a => a.ToJsonString())), Encoding.UTF8, "application/x-ndjson");
-            var after = restarted();
-            try
-            {
-                using var response = await producer.PostAsync("/v4/ingest", content, CancellationToken.None);
-                if (response.StatusCode == HttpStatusCode.Accepted)
-                {
-                    var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                    Assert.Equal(size, answer.GetProperty("accepted").GetInt32());
-                    foreach (var uuid in uuids)
-                    {
-                        acknowledged[uuid] = after;
-                    }
-                    continue;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The hub is down: not acknowledged.
-            }
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
-    /// <summary>A step of the fixture call, made a call of its own: a fresh data.uuid, which is its data_object_uuid.</summary>
-    private static JsonObject NewActivity(Random random)
-    {
-        var activity = CallActivities[random.Next(CallActivities.Length)].DeepClone().AsObject();
-        var uuid = Guid.NewGuid().ToString();
-        activity["data_object_uuid"] = uuid;
-        activity["data"]!["uuid"] = uuid;
-        return activity;
-    }
-
-    /// <summary>The events a receiver got, by (activity, listener) and by event uuid.</summary>
-    private sealed class ReceivedEvents
-    {
-        private readonly Dictionary<(string Activity, long Listener), HashSet<string>> _uuidsOf = [];
-        private readonly Dictionary<string, HashSet<(string, long)>> _eventsOf = [];
-        private int _taken;
-
-        public int Count { get; private set; }
-
-        public int Distinct => _eventsOf.Count;
-
-        /// <summary>Reads what arrives until no event of <paramref name="expected"/> is missing or <paramref name="timeout"/> has passed; what is still missing.</summary>
-        public async Task<List<(string Activity, long Listener)>> WaitForAsync(Receiver receiver, IReadOnlyCollection<string> expected, IReadOnlyList<long> listenerIds, TimeSpan timeout)
-        {
-            var clock = Stopwatch.StartNew();
-            List<(string Activity, long Listener)> missing;
-            do
-            {
-                await Task.Delay(100);
-                Take(receiver);
-                missing = Missing(expected, listenerIds);
-            }
-            while (missing.Count > 0 && clock.Elapsed < timeout);
-            return missing;
-        }
-
-        /// <summary>Reads the requests that came since the last call.</summary>
-        public void Take(Receiver receiver)
-        {
-            foreach (var request in receiver.Requests.Skip(_taken).ToList())
-            {
-                _taken++;
-                using var body = JsonDocument.Parse(request.Body);
-                if (!body.RootElement.TryGetProperty("listener_id", out var listener))
-                {
-                    // The callback verification.
-                    continue;
-                }
-                Count++;
-                var key = (body.RootElement.GetProperty("data_object_uuid").GetString()!, listener.GetInt64());
-                var uuid = body.RootElement.GetProperty("uuid").GetString()!;
-                (_uuidsOf.TryGetValue(key, out var uuids) ? uuids : _uuidsOf[key] = []).Add(uuid);
-                (_eventsOf.TryGetValue(uuid, out var of) ? of : _eventsOf[uuid] = []).Add(key);
-            }
-        }
-
-        public List<(string Activity, long Listener)> Missing(IEnumerable<string> activities, IEnumerable<long> listeners) =>
-            [.. activities.SelectMany(a => listeners.Select(l => (a, l))).Where(key => !_uuidsOf.ContainsKey(key))];
-
-        /// <summary>A redelivery must carry the event's uuid again (Standard Webhooks: webhook-id), so the receiver can tell.</summary>
-        public IEnumerable<(string Activity, long Listener, HashSet<string> Uuids)> RedeliveredUnderANewUuid() =>
-            _uuidsOf.Where(e => e.Value.Count > 1).Select(e => (e.Key.Activity, e.Key.Listener, e.Value));
-
-        public IEnumerable<string> UuidsOfMoreThanOneEvent() => _eventsOf.Where(e => e.Value.Count > 1).Select(e => e.Key);
     }
 }

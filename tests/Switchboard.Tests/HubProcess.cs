@@ -25,6 +25,9 @@ internal sealed class HubProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>Whether the process ended (was killed, or crashed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>What the hub printed so far (standard output and error), for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 

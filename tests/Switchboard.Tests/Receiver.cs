@@ -10,7 +10,17 @@ using Microsoft.Extensions.Logging;
 namespace Switchboard.Tests;
 
 /// <summary>A request a <see cref="Receiver"/> got.</summary>
-internal sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
+internal sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    private int _answeredWith;
+
+    /// <summary>The status it was answered with; 0 while it is not answered yet, -1 when the connection went before the answer.</summary>
+    public int AnsweredWith
+    {
+        get => Volatile.Read(ref _answeredWith);
+        set => Volatile.Write(ref _answeredWith, value);
+    }
+}
 
 /// <summary>A real HTTP receiver on 127.0.0.1 (Kestrel) standing in for a customer's callback URL.</summary>
 internal sealed class Receiver : IAsyncDisposable
@@ -37,6 +47,9 @@ internal sealed class Receiver : IAsyncDisposable
 
     /// <summary>The most requests this receiver was answering at once.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Requests it is answering now (waiting out <see cref="Delay"/>).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The requests that carried events (not the <c>{"test": 1}</c> verification).</summary>
     public IEnumerable<ReceivedRequest> Events => Requests.Where(r => !(r.Headers.TryGetValue("webhook-id", out var id) && id.StartsWith("test_", StringComparison.Ordinal)));
@@ -87,11 +100,17 @@ internal sealed class Receiver : IAsyncDisposable
                     await Task.Delay(receiver.Delay, context.RequestAborted);
                 }
             }
+            catch (OperationCanceledException)
+            {
+                request.AnsweredWith = -1;
+                throw;
+            }
             finally
             {
                 Interlocked.Decrement(ref receiver._inFlight);
             }
             var (status, headers) = receiver.Answer?.Invoke(request) ?? (receiver.Status, null);
+            request.AnsweredWith = status;
             context.Response.StatusCode = status;
             foreach (var (name, value) in headers ?? new Dictionary<string, string>())
             {

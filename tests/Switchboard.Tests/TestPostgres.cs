@@ -11,7 +11,12 @@ namespace Switchboard.Tests;
 /// </summary>
 internal static class TestPostgres
 {
-    private static readonly Lazy<Cluster> Shared = new(Cluster.Start);
+    private static readonly Lazy<PostgresCluster> Shared = new(() =>
+    {
+        var cluster = PostgresCluster.Start();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        return cluster;
+    });
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Databases = new();
 
     public static bool Enabled { get; } = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_STORAGE") == "postgres";
@@ -23,16 +28,7 @@ internal static class TestPostgres
         {
             return null;
         }
-        var cluster = Shared.Value;
-        var name = "hub_" + Guid.NewGuid().ToString("N");
-        using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres")))
-        {
-            admin.Open();
-            using var create = admin.CreateCommand();
-            create.CommandText = $"CREATE DATABASE {name}";
-            create.ExecuteNonQuery();
-        }
-        return cluster.ConnectionString(name);
+        return Shared.Value.NewDatabase();
     }
 
     /// <summary>
@@ -42,20 +38,27 @@ internal static class TestPostgres
     public static string? DatabaseFor(string dataDirectory) =>
         Enabled ? Databases.GetOrAdd(Path.GetFullPath(dataDirectory), _ => NewDatabase()!) : null;
 
-    /// <summary>The arguments that add the database for a <c>--data-dir</c> among <paramref name="args"/> of a <c>switchboard</c> command.</summary>
+    /// <summary>
+    /// The arguments that add the database for a <c>--data-dir</c> among <paramref name="args"/> of a
+    /// <c>switchboard</c> command, unless they name a <c>--postgres</c> database of their own.
+    /// </summary>
     public static string[] WithDatabase(string[] args)
     {
         var at = Array.IndexOf(args, "--data-dir");
-        return at >= 0 && at + 1 < args.Length && DatabaseFor(args[at + 1]) is { } connection ? [.. args, "--postgres", connection] : args;
+        return at >= 0 && at + 1 < args.Length && !args.Contains("--postgres") && DatabaseFor(args[at + 1]) is { } connection ? [.. args, "--postgres", connection] : args;
     }
 
-    private sealed class Cluster
+    /// <summary>
+    /// A throwaway PostgreSQL server: the one the tests share, or one of a test's own that it may
+    /// stop and start again (a database outage) without disturbing the others.
+    /// </summary>
+    internal sealed class PostgresCluster : IDisposable
     {
         private readonly string _folder;
         private readonly string _bin;
         private readonly int _port;
 
-        private Cluster(string folder, string bin, int port)
+        private PostgresCluster(string folder, string bin, int port)
         {
             _folder = folder;
             _bin = bin;
@@ -65,7 +68,28 @@ internal static class TestPostgres
         public string ConnectionString(string database) =>
             $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";
 
-        public static Cluster Start()
+        /// <summary>A connection string to a new, empty database on this server.</summary>
+        public string NewDatabase()
+        {
+            var name = "hub_" + Guid.NewGuid().ToString("N");
+            using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
+            {
+                admin.Open();
+                using var create = admin.CreateCommand();
+                create.CommandText = $"CREATE DATABASE {name}";
+                create.ExecuteNonQuery();
+            }
+            return ConnectionString(name);
+        }
+
+        /// <summary>Stops the server as an operator's restart does (fast: sessions are ended, nothing is lost); its port refuses connections until <see cref="StartAgain"/>.</summary>
+        public void StopServer() => Server("pg_ctl", "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
+
+        public void StartAgain() => Server("pg_ctl", "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "log"), "-w", "start", "-o", Options);
+
+        private string Options => $"-p {_port} -k {_folder} -c listen_addresses=127.0.0.1 -c max_connections=500 -c fsync=off -c shared_buffers=128MB";
+
+        public static PostgresCluster Start()
         {
             var bin = Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
@@ -76,25 +100,26 @@ internal static class TestPostgres
             }
             var folder = Path.Combine(Path.GetTempPath(), "switchboard-pg-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
-            var cluster = new Cluster(folder, bin, HubProcess.FreePort());
+            var cluster = new PostgresCluster(folder, bin, HubProcess.FreePort());
             if (Environment.UserName == "root")
             {
                 // PostgreSQL refuses to run as root.
                 Run("chown", "postgres", folder);
             }
             cluster.Server("initdb", "-D", Path.Combine(folder, "data"), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync");
-            // fsync off: the tests kill hubs, never this server, so what a commit would sync for is not tested here.
-            cluster.Server("pg_ctl", "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "log"), "-w", "start",
-                "-o", $"-p {cluster._port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=500 -c fsync=off -c shared_buffers=128MB");
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+            // fsync off: the tests kill hubs and stop this server, never the machine, so what a commit would sync for is not tested here.
+            cluster.StartAgain();
             return cluster;
         }
 
-        private void Stop()
+        public void Dispose()
         {
             try
             {
-                Server("pg_ctl", "-D", Path.Combine(_folder, "data"), "-m", "immediate", "stop");
+                if (File.Exists(Path.Combine(_folder, "data", "postmaster.pid")))
+                {
+                    Server("pg_ctl", "-D", Path.Combine(_folder, "data"), "-m", "immediate", "stop");
+                }
                 Directory.Delete(_folder, true);
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)

@@ -19,14 +19,15 @@ internal static class BenchAccounts
 {
     private const int Parallel = 4;
 
-    public static async Task<BenchAccount[]> CreateAsync(HttpClient api, long firstVoipId, int accounts, int listenersPerAccount, string callbackUrl, bool ordered, CancellationToken cancellationToken)
+    /// <summary>Account <c>i</c> gets a callback on <paramref name="callbackUrlOf"/>(i).</summary>
+    public static async Task<BenchAccount[]> CreateAsync(HttpClient api, long firstVoipId, int accounts, int listenersPerAccount, Func<int, string> callbackUrlOf, bool ordered, CancellationToken cancellationToken)
     {
         var created = new BenchAccount[accounts];
         await System.Threading.Tasks.Parallel.ForAsync(0, accounts, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (i, token) =>
         {
             var voipId = firstVoipId + i;
             var accountBase = $"/v4/accounts/{voipId}/integrations/events";
-            var callbackId = await CreateAsync(api, accountBase + "/callbacks", $$$"""{"config":{"url":{{{JsonSerializer.Serialize(callbackUrl, BenchJsonContext.Default.String)}}}}}""", token);
+            var callbackId = await CreateAsync(api, accountBase + "/callbacks", $$$"""{"config":{"url":{{{JsonSerializer.Serialize(callbackUrlOf(i), BenchJsonContext.Default.String)}}}}}""", token);
             var listeners = new long[listenersPerAccount];
             for (var l = 0; l < listenersPerAccount; l++)
             {

@@ -4,7 +4,8 @@ namespace Switchboard.Bench;
 /// What <c>switchboard bench</c> was asked to do. Each of <see cref="Accounts"/> accounts gets one
 /// callback (the bench receiver) and <see cref="ListenersPerAccount"/> listeners on it subscribed
 /// to <c>["call"]</c>; activities go to the accounts in turn, so every one is delivered
-/// <see cref="ListenersPerAccount"/> times.
+/// <see cref="ListenersPerAccount"/> times — but those of the last <see cref="DeadCallbacks"/>
+/// accounts, whose callback is dead (<see cref="DeadCallback"/>).
 /// </summary>
 internal sealed record BenchPlan(
     int Activities,
@@ -25,7 +26,8 @@ internal sealed record BenchPlan(
     int Nodes = 1,
     int CallSteps = 1,
     int CallsInFlight = 2_000,
-    bool Ordered = false)
+    bool Ordered = false,
+    int DeadCallbacks = 0)
 {
     /// <summary>
     /// The call activity number <paramref name="index"/> is a step of: with one step per call each
@@ -42,7 +44,29 @@ internal sealed record BenchPlan(
         return (index / block * CallsInFlight) + (index % block % CallsInFlight);
     }
 
-    public long ExpectedDeliveries => (long)Activities * ListenersPerAccount;
+    /// <summary>Accounts whose callback answers: all but the last <see cref="DeadCallbacks"/>.</summary>
+    public int LiveAccounts => Accounts - DeadCallbacks;
+
+    /// <summary>Deliveries to the receiver: every listener of every activity of an account whose callback is alive.</summary>
+    public long ExpectedDeliveries
+    {
+        get
+        {
+            if (DeadCallbacks == 0)
+            {
+                return (long)Activities * ListenersPerAccount;
+            }
+            long live = 0;
+            for (long i = 0; i < Activities; i++)
+            {
+                if (CallOf(i) % Accounts < LiveAccounts)
+                {
+                    live++;
+                }
+            }
+            return live * ListenersPerAccount;
+        }
+    }
 
     /// <summary>NDJSON lines per ingest request: as given, else 100 at full speed, and small batches when paced so each activity leaves close to its time.</summary>
     public int BatchSize => Batch > 0 ? Batch : Rate > 0 ? (int)Math.Clamp(Rate / 200, 1, 100) : 100;

@@ -39,7 +39,8 @@ internal sealed record BenchReport(
     double AllocatedMb,
     bool HubIsChild,
     HubFigures? HubProcess,
-    string? Problem)
+    string? Problem,
+    int DeadCallbacks = 0)
 {
     public const double TargetRatio = 0.6;
     public const double TargetHubCpuUs = 40;
@@ -58,6 +59,12 @@ internal sealed record BenchReport(
     public double? RoundTripsPerDelivery => HubProcess is { RoundTrips: { } trips } && Deliveries > 0 ? (double)trips / Deliveries : null;
 
     public bool Complete => Problem is null && Deliveries == Expected;
+
+    /// <summary>Deliveries per second to each callback that is alive: what dead ones must not take from them (<c>--dead-callbacks</c>).</summary>
+    public double DeliveriesPerSPerLiveCallback => DeliveriesPerS / Math.Max(1, Accounts - DeadCallbacks);
+
+    /// <summary>Failed attempts the hub recorded during the run (those at the dead callbacks, with <c>--dead-callbacks</c>).</summary>
+    public long? FailedAttempts => HubProcess?.FailedAttempts;
 
     /// <summary>The last line of every run, in exactly this form.</summary>
     public string FinalLine => string.Create(CultureInfo.InvariantCulture,
@@ -91,6 +98,10 @@ internal sealed record BenchReport(
         yield return string.Create(i, $"  ingest        {Ingested:N0} activities acknowledged in {IngestSeconds:0.0} s ({IngestPerS:N0}/s); answered (stored) p50 {AckP50Ms:0.0} ms, p99 {AckP99Ms:0.0} ms after sending");
         var steady = SteadyDeliveriesPerS is { } s ? string.Create(i, $", {s:N0}/s between 10 % and 90 %") : "";
         yield return string.Create(i, $"  deliveries    {Deliveries:N0} of {Expected:N0} in {Seconds:0.0} s from the first ingest: {DeliveriesPerS:N0}/s{steady}");
+        if (DeadCallbacks > 0)
+        {
+            yield return string.Create(i, $"  dead          {DeadCallbacks:N0} of {Accounts:N0} callbacks dead (connections to them time out): {FailedAttempts?.ToString("N0", i) ?? "?"} failed attempts at them; the {Accounts - DeadCallbacks:N0} live ones got {DeliveriesPerSPerLiveCallback:N1} deliveries/s each");
+        }
         yield return string.Create(i, $"  latency       ingest sent -> receiver: p50 {P50Ms:0.0} ms, p90 {P90Ms:0.0} ms, p99 {P99Ms:0.0} ms, max {MaxMs:0.0} ms; at most {PeakReceiverInFlight:N0} requests at the receiver at once");
         yield return string.Create(i, $"  raw HTTP      plain HttpClient, {RawConcurrency:N0} requests in flight: {RawHttpPerS:N0}/s (p50 {RawP50Ms:0.0} ms, p99 {RawP99Ms:0.0} ms)");
         yield return string.Create(i, $"  ratio         {Ratio:0.00} (deliveries/s / raw HTTP/s)");

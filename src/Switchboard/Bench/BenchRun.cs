@@ -22,6 +22,7 @@ internal static class BenchRun
         var temporary = plan.InProcess && plan.DataDirectory is null;
         var dataDirectory = plan.DataDirectory ?? Path.Combine(Path.GetTempPath(), "switchboard-bench-" + Guid.NewGuid().ToString("N"));
         var nodes = new List<ChildHub>();
+        var dead = Enumerable.Range(0, plan.DeadCallbacks).Select(_ => DeadCallback.Start()).ToList();
         try
         {
             await using var receiver = await BenchReceiver.StartAsync(cancellationToken);
@@ -72,12 +73,18 @@ internal static class BenchRun
             using var sampling = new CancellationTokenSource();
             var sampler = rss.SampleAsync(sampling.Token);
 
-            await error.WriteLineAsync($"bench: {hubName}; receiver at {receiver.Url}; creating {plan.Accounts:N0} accounts x {plan.ListenersPerAccount:N0} listeners");
+            await error.WriteLineAsync($"bench: {hubName}; receiver at {receiver.Url}; creating {plan.Accounts:N0} accounts x {plan.ListenersPerAccount:N0} listeners" +
+                (dead.Count > 0 ? $", the callbacks of {dead.Count:N0} of them dead once created" : ""));
             // A database that outlives the run (a --hub, PostgreSQL) gets its own block of accounts, removed afterwards.
             var keepsData = !plan.InProcess || plan.Postgres is not null;
             var firstVoipId = !keepsData ? FirstVoipId : FirstVoipId + (Random.Shared.NextInt64(1, 1_000_000) * 100_000);
             var setupStarted = BenchClock.NowNs;
-            var accounts = await BenchAccounts.CreateAsync(api, firstVoipId, plan.Accounts, plan.ListenersPerAccount, receiver.Url, plan.Ordered, cancellationToken);
+            // A dead callback answers its verification, then dies: connections to it time out from then on.
+            var verified = dead.Select(d => d.AnswerVerificationAsync(cancellationToken)).ToList();
+            var accounts = await BenchAccounts.CreateAsync(api, firstVoipId, plan.Accounts, plan.ListenersPerAccount,
+                i => i < plan.LiveAccounts ? receiver.Url : dead[i - plan.LiveAccounts].Url, plan.Ordered, cancellationToken);
+            await Task.WhenAll(verified);
+            await Task.WhenAll(dead.Select(d => d.DieAsync(cancellationToken)));
             var setupSeconds = (BenchClock.NowNs - setupStarted) / 1e9;
 
             var tally = new ReceiverTally(plan.ExpectedDeliveries);
@@ -136,7 +143,7 @@ internal static class BenchRun
                 plan.ExpectedDeliveries, deliveries, seconds, perSecond, tally.SteadyPerSecond,
                 tally.Latencies.PercentileMs(50), tally.Latencies.PercentileMs(90), tally.Latencies.PercentileMs(99), tally.Latencies.MaxMs, peakInFlight,
                 raw.Concurrency, raw.PerSecond, raw.P50Ms, raw.P99Ms, raw.PerSecond > 0 ? perSecond / raw.PerSecond : 0,
-                rss.PeakMb, cpuSeconds, allocatedMb, plan.InProcess, hub, problem);
+                rss.PeakMb, cpuSeconds, allocatedMb, plan.InProcess, hub, problem, plan.DeadCallbacks);
             await report.WriteAsync(output, plan.Json);
             return report.Complete ? 0 : 1;
         }
@@ -165,6 +172,10 @@ internal static class BenchRun
             foreach (var node in nodes)
             {
                 await node.DisposeAsync();
+            }
+            foreach (var callback in dead)
+            {
+                callback.Dispose();
             }
             if (temporary && Directory.Exists(dataDirectory))
             {

@@ -3,10 +3,10 @@ using System.Globalization;
 namespace Switchboard.Bench;
 
 /// <summary>
-/// The hub process's own CPU time, allocations, peak memory and database round trips (PostgreSQL),
-/// as its <c>/metrics</c> shows them; of several nodes, their sums and the largest peak.
+/// The hub process's own CPU time, allocations, peak memory, database round trips (PostgreSQL) and
+/// failed attempts, as its <c>/metrics</c> shows them; of several nodes, their sums and the largest peak.
 /// </summary>
-internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long PeakRssBytes, long? RoundTrips = null)
+internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long PeakRssBytes, long? RoundTrips = null, long? FailedAttempts = null)
 {
     /// <summary>What the nodes did between <paramref name="before"/> and <paramref name="after"/>, or null when one did not show it.</summary>
     public static HubFigures? Between(IReadOnlyList<HubFigures?> before, IReadOnlyList<HubFigures?> after)
@@ -20,7 +20,8 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
             pairs.Sum(p => p.After.CpuSeconds - p.Before.CpuSeconds),
             pairs.Sum(p => p.After.AllocatedBytes - p.Before.AllocatedBytes),
             pairs.Max(p => p.After.PeakRssBytes),
-            pairs.All(p => p.After.RoundTrips is not null) ? pairs.Sum(p => p.After.RoundTrips!.Value - p.Before.RoundTrips!.Value) : null);
+            pairs.All(p => p.After.RoundTrips is not null) ? pairs.Sum(p => p.After.RoundTrips!.Value - p.Before.RoundTrips!.Value) : null,
+            pairs.All(p => p.After.FailedAttempts is not null) ? pairs.Sum(p => p.After.FailedAttempts!.Value - p.Before.FailedAttempts!.Value) : null);
     }
 
     /// <summary>The figures now, or null when the hub does not show them (an older hub).</summary>
@@ -28,7 +29,7 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
     {
         var text = await api.GetStringAsync("/metrics", cancellationToken);
         double? cpu = null;
-        long? allocated = null, peak = null, roundTrips = null;
+        long? allocated = null, peak = null, roundTrips = null, failed = null;
         foreach (var line in text.Split('\n'))
         {
             var parts = line.Split(' ');
@@ -51,8 +52,11 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
                 case "switchboard_db_round_trips_total":
                     roundTrips = (long)double.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
+                case "switchboard_attempts_total{result=\"failure\"}":
+                    failed = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    break;
             }
         }
-        return cpu is { } c && allocated is { } a && peak is { } p ? new HubFigures(c, a, p, roundTrips) : null;
+        return cpu is { } c && allocated is { } a && peak is { } p ? new HubFigures(c, a, p, roundTrips, failed) : null;
     }
 }

@@ -25,10 +25,11 @@ internal static class BenchCommand
         var callSteps = new Option<int>("--call-steps") { Description = "Activities per call (one data_object_uuid): 1 makes each activity a call of its own; 11 is the shape of a ring-group call, its steps spread over --calls-in-flight calls at once.", DefaultValueFactory = _ => 1 };
         var callsInFlight = new Option<int>("--calls-in-flight") { Description = "With --call-steps above 1: how many calls advance a step each in turn.", DefaultValueFactory = _ => 2_000 };
         var ordered = new Option<bool>("--ordered") { Description = "Create the listeners ordered: each call's events one at a time, in order (docs/delivery.md, Ordered listeners). Compare with the same --call-steps unordered." };
+        var deadCallbacks = new Option<int>("--dead-callbacks") { Description = "Of the --accounts callbacks, this many die once created: a socket on 127.0.0.1 that stops accepting, so every request to them times out connecting (Delivery:DefaultTimeoutSeconds), as to a host that is gone. Their events are not expected; compare the live callbacks' deliveries/s with a run of 0." };
         var rawConcurrency = new Option<int>("--raw-concurrency") { Description = "Requests in flight in the raw baseline (0: Delivery:MaxInFlightPerCallback x callbacks, at most 256)." };
         var command = new Command("bench", "Load test: starts a hub on a temporary SQLite database (or loads --hub), a loopback receiver and listeners, ingests activities over HTTP, and reports deliveries per second, latency from ingest to receiver, a raw HttpClient baseline and peak memory. Settings of the in-process hub can be given as --Section:Key=value.")
         {
-            activities, accounts, listeners, rate, batch, senders, hub, token, dataDir, postgres, nodes, json, timeout, baseline, rawConcurrency, callSteps, callsInFlight, ordered,
+            activities, accounts, listeners, rate, batch, senders, hub, token, dataDir, postgres, nodes, json, timeout, baseline, rawConcurrency, callSteps, callsInFlight, ordered, deadCallbacks,
         };
         // --Section:Key=value settings are for the in-process hub (as with serve).
         command.TreatUnmatchedTokensAsErrors = false;
@@ -74,6 +75,11 @@ internal static class BenchCommand
                 await error.WriteLineAsync("switchboard bench: --call-steps is from 1 to 1000 and --calls-in-flight positive.");
                 return 2;
             }
+            if (parseResult.GetValue(deadCallbacks) < 0 || parseResult.GetValue(deadCallbacks) >= parseResult.GetValue(accounts))
+            {
+                await error.WriteLineAsync("switchboard bench: --dead-callbacks is from 0 to one less than --accounts: some callbacks must live.");
+                return 2;
+            }
             var onPostgres = parseResult.GetValue(postgres) is not null || Environment.GetEnvironmentVariable(StorageOption.EnvironmentVariable) is { Length: > 0 };
             if (parseResult.GetValue(nodes) is < 1 or > 16 || (parseResult.GetValue(nodes) > 1 && !onPostgres))
             {
@@ -86,7 +92,8 @@ internal static class BenchCommand
                 parseResult.GetValue(dataDir), parseResult.GetValue(json), parseResult.GetValue(timeout), parseResult.GetValue(baseline),
                 parseResult.GetValue(rawConcurrency), settings,
                 parseResult.GetValue(hub) is null ? parseResult.GetValue(postgres) ?? (Environment.GetEnvironmentVariable(StorageOption.EnvironmentVariable) is { Length: > 0 } set ? set : null) : null,
-                parseResult.GetValue(nodes), parseResult.GetValue(callSteps), parseResult.GetValue(callsInFlight), parseResult.GetValue(ordered));
+                parseResult.GetValue(nodes), parseResult.GetValue(callSteps), parseResult.GetValue(callsInFlight), parseResult.GetValue(ordered),
+                parseResult.GetValue(deadCallbacks));
             // Live progress only on a terminal: a redirected or captured stderr gets plain lines.
             var interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             return await BenchRun.RunAsync(plan, parseResult.InvocationConfiguration.Output, error, interactive, cancellationToken);

@@ -7,16 +7,25 @@ namespace Switchboard.Delivery;
 /// </summary>
 internal sealed class CallbackLane
 {
-    /// <summary>Events a lane may queue behind its requests in flight; more wait in storage.</summary>
+    /// <summary>Events a lane may queue behind its requests in flight while its callback answers; more wait in storage (DeliveryWorker.TryQueue).</summary>
     public const int MaxQueued = 2_000;
+
+    /// <summary>…and before any attempt of it has ended: a first burst, not a callback's worth of events behind requests that may hang.</summary>
+    public const int MaxQueuedUntried = 256;
 
     private RateLimitWindow? _rateLimit;
 
     public Queue<OutboxEvent> Queued { get; } = new();
 
+    /// <summary>How many of <see cref="Queued"/> were queued before any attempt had ended.</summary>
+    public int QueuedUntried { get; set; }
+
     public int InFlight { get; set; }
 
     public int FailuresInARow { get; private set; }
+
+    /// <summary>Whether its last attempt succeeded: a callback known to answer, behind which events may queue in memory.</summary>
+    public bool Answering { get; private set; }
 
     /// <summary>
     /// Where nodes share the rate limit: events waiting while this node asks the database for their
@@ -75,6 +84,7 @@ internal sealed class CallbackLane
     /// <summary>Counts an attempt; enough failures in a row open the breaker for longer each time, up to 30 s.</summary>
     public void Record(bool success, DeliveryPolicy policy, long now)
     {
+        Answering = success;
         if (success)
         {
             FailuresInARow = 0;

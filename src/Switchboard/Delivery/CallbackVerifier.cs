@@ -71,7 +71,7 @@ internal sealed partial class CallbackVerifier(CallbackHttp http, IOptions<Deliv
     }
 
     /// <summary>Words an owner understands for a request that got no answer (verification and delivery).</summary>
-    public static string Describe(HttpRequestException e)
+    public static string Describe(Exception e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
@@ -80,23 +80,52 @@ internal sealed partial class CallbackVerifier(CallbackHttp http, IOptions<Deliv
                 case BlockedAddressException blocked:
                     return $"refused: {blocked.Message} (the operator can allow these with Delivery:AllowPrivateNetworks=true).";
                 case System.Security.Authentication.AuthenticationException:
-                    return "TLS error: " + inner.Message;
+                    return "TLS error: " + TlsReason(inner);
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return "connection refused.";
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }:
+                    return "the receiver reset the connection.";
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return "the connection timed out.";
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
                     return "the host name does not resolve.";
                 case SocketException socket:
                     return $"network error ({socket.SocketErrorCode}).";
             }
         }
-        return e.HttpRequestError switch
+        var error = e switch
+        {
+            HttpRequestException request => request.HttpRequestError,
+            HttpIOException io => io.HttpRequestError,
+            _ => HttpRequestError.Unknown,
+        };
+        return error switch
         {
             HttpRequestError.NameResolutionError => "the host name does not resolve.",
             HttpRequestError.SecureConnectionError => "TLS error.",
             HttpRequestError.ConnectionError => "connection failed.",
             HttpRequestError.InvalidResponse => "the answer was not valid HTTP.",
+            HttpRequestError.ResponseEnded => "the receiver closed the connection before its answer ended.",
             _ => e.Message,
         };
+    }
+
+    /// <summary>
+    /// Why the TLS handshake failed: the certificate's faults as .NET words them, or, where it only
+    /// says to "see inner exception" (the server broke the handshake off), what OpenSSL said last.
+    /// </summary>
+    private static string TlsReason(Exception e)
+    {
+        if (!e.Message.Contains("inner exception", StringComparison.OrdinalIgnoreCase) || e.InnerException is null)
+        {
+            return e.Message;
+        }
+        var innermost = e.InnerException;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+        return "the handshake failed: " + innermost.Message;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Callback verification answered {Status}")]

@@ -25,13 +25,28 @@ internal sealed partial class DeliveryWorker(
     private readonly Dictionary<long, CallbackLane> _lanes = [];
     private CancellationToken _stopping;
 
+    // Events queued behind callbacks with no attempt ended yet, all lanes together; see TryQueue.
+    private int _queuedUntried;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
         await unsubscribes.LoadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            DispatchSafely(await queue.NextAsync(stoppingToken));
+            OutboxEvent next;
+            try
+            {
+                next = await queue.NextAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+            {
+                // Storage is down (docs/reliability.md): what is in memory goes on; what waits in storage is read when it is back.
+                LogReadFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+                continue;
+            }
+            DispatchSafely(next);
         }
     }
 
@@ -76,13 +91,10 @@ internal sealed partial class DeliveryWorker(
             }
             if (lane.InFlight >= limits.InFlightCap)
             {
-                if (lane.Queued.Count < CallbackLane.MaxQueued)
+                if (!TryQueue(lane, outboxEvent))
                 {
-                    lane.Queued.Enqueue(outboxEvent);
-                }
-                else
-                {
-                    Wait(outboxEvent, now + 1000);
+                    // Behind a failing callback it waits as long as the breaker would pause it, or a second.
+                    Wait(outboxEvent, now + Math.Max(1000, policy.BreakerPauseMs(lane.FailuresInARow)));
                 }
                 return;
             }
@@ -243,11 +255,59 @@ internal sealed partial class DeliveryWorker(
             {
                 return;
             }
-            while (lane.Queued.TryDequeue(out var waiting))
+            while (TryTakeQueued(lane, out var waiting))
             {
                 Wait(waiting, until);
             }
         }
+    }
+
+    /// <summary>
+    /// delivery.md, Concurrency: a slow or dead receiver must not delay other callbacks. Events wait
+    /// in memory behind a callback's requests in flight up to <see cref="CallbackLane.MaxQueued"/>
+    /// when its last attempt succeeded; behind one with no attempt ended yet, up to
+    /// <see cref="CallbackLane.MaxQueuedUntried"/>, and such callbacks together at most a quarter of
+    /// the events the hub holds in memory (Delivery:MaxEventsInMemory); behind one that fails, none.
+    /// The rest wait in storage and come back in a second (behind a failing callback: once the
+    /// breaker's pause would end). Before, every callback queued up to 2 000 whatever it did, and
+    /// callbacks that hang filled the room with their queues: the events of callbacks that answer
+    /// could not be taken until those requests timed out. Called under the lane's lock.
+    /// </summary>
+    private bool TryQueue(CallbackLane lane, OutboxEvent outboxEvent)
+    {
+        if (lane.Answering)
+        {
+            if (lane.Queued.Count >= CallbackLane.MaxQueued)
+            {
+                return false;
+            }
+        }
+        else if (lane.FailuresInARow > 0 || lane.QueuedUntried >= CallbackLane.MaxQueuedUntried || Volatile.Read(ref _queuedUntried) >= queue.Capacity / 4)
+        {
+            return false;
+        }
+        else
+        {
+            lane.QueuedUntried++;
+            Interlocked.Increment(ref _queuedUntried);
+        }
+        lane.Queued.Enqueue(outboxEvent);
+        return true;
+    }
+
+    /// <summary>The next event queued in the lane; under the lane's lock.</summary>
+    private bool TryTakeQueued(CallbackLane lane, out OutboxEvent next)
+    {
+        if (!lane.Queued.TryDequeue(out next!))
+        {
+            return false;
+        }
+        if (lane.QueuedUntried > 0)
+        {
+            lane.QueuedUntried--;
+            Interlocked.Decrement(ref _queuedUntried);
+        }
+        return true;
     }
 
     /// <summary>
@@ -322,14 +382,14 @@ internal sealed partial class DeliveryWorker(
                 }
                 if (lane.OpenUntil > Now)
                 {
-                    while (lane.Queued.TryDequeue(out var waiting))
+                    while (TryTakeQueued(lane, out var waiting))
                     {
                         Wait(waiting, lane.OpenUntil);
                     }
                 }
                 do
                 {
-                    if (!lane.Queued.TryDequeue(out next))
+                    if (!TryTakeQueued(lane, out next))
                     {
                         lane.InFlight--;
                         return;
@@ -404,6 +464,9 @@ internal sealed partial class DeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not take sends from the rate limit of callback {CallbackId} in the database; its events try again in a second")]
     private static partial void LogSharedLimitFailed(ILogger logger, Exception exception, long callbackId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the events due for delivery from storage; trying again in a second")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sending event {Uuid} failed inside the hub")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string uuid);

@@ -60,11 +60,13 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300)
             {
-                // Drained so the connection goes back to the pool, but never more than the cap.
-                await DrainCappedAsync(response, timeoutSource.Token);
+                // A 2xx is the delivery (delivery.md). Its body is drained so the connection goes back
+                // to the pool, never past the cap; one that breaks off or trickles past the timeout
+                // only costs the connection.
+                await DrainCappedAsync(response, timeoutSource.Token, cancellationToken);
                 return new AttemptResult(true, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, null);
             }
-            var text = await ReadCappedAsync(response, timeoutSource.Token);
+            var text = await ReadCappedAsync(response, timeoutSource.Token, cancellationToken);
             var error = $"answered {status} {response.ReasonPhrase}".TrimEnd() + (text.Length > 0 ? ": " + text : "");
             return new AttemptResult(false, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, error, RetryAfter(response));
         }
@@ -72,8 +74,9 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
         {
             return Failed(at, started, config.Url, $"no answer within {timeout.TotalSeconds:0.###} s");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
+            // IOException: the connection broke while the answer's head was read (HttpIOException).
             return Failed(at, started, config.Url, CallbackVerifier.Describe(e));
         }
     }
@@ -96,22 +99,26 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
     }
 
     /// <summary>Reads and drops a success's body, up to the cap: nothing of it is kept, so nothing is allocated for it.</summary>
-    private static async Task DrainCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task DrainCappedAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken stopping)
     {
         if (response.Content.Headers.ContentLength == 0)
         {
             return;
         }
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout);
             var total = 0;
             int read;
-            while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), cancellationToken)) > 0)
+            while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), timeout)) > 0)
             {
                 total += read;
             }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
+        {
+            // The body broke off or came too slowly: the 2xx stands.
         }
         finally
         {
@@ -119,22 +126,31 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
         }
     }
 
-    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>A failure's body up to the cap, 1 KiB of it kept; a body that breaks off or trickles past the timeout keeps what came and says so.</summary>
+    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken stopping)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var buffer = new byte[4096];
         var kept = new MemoryStream();
-        var total = 0;
-        int read;
-        while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), cancellationToken)) > 0)
+        var cut = "";
+        try
         {
-            total += read;
-            if (kept.Length < KeptResponseChars * 4)
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout);
+            var total = 0;
+            int read;
+            while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), timeout)) > 0)
             {
-                kept.Write(buffer, 0, read);
+                total += read;
+                if (kept.Length < KeptResponseChars * 4)
+                {
+                    kept.Write(buffer, 0, read);
+                }
             }
         }
+        catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
+        {
+            cut = e is OperationCanceledException ? " (the rest of the answer did not come in time)" : " (the answer broke off)";
+        }
         var text = Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim();
-        return text.Length > KeptResponseChars ? text[..KeptResponseChars] : text;
+        return (text.Length > KeptResponseChars ? text[..KeptResponseChars] : text) + cut;
     }
 }

@@ -169,6 +169,9 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
         }
     }
 
+    /// <summary>How many events may be taken and not yet settled at once: <c>Delivery:MaxEventsInMemory</c>.</summary>
+    public int Capacity { get; } = options.Value.MaxEventsInMemory;
+
     /// <summary>Events taken by <see cref="NextAsync"/> and not yet <see cref="Settled"/> (metrics).</summary>
     public int InMemory => Volatile.Read(ref _taken);
 
@@ -189,19 +192,28 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
     public async ValueTask<OutboxEvent> NextAsync(CancellationToken cancellationToken)
     {
         await _inMemory.WaitAsync(cancellationToken);
-        while (true)
+        try
         {
-            if (TryTake(out var ready))
+            while (true)
             {
-                Interlocked.Increment(ref _taken);
-                return ready;
+                if (TryTake(out var ready))
+                {
+                    Interlocked.Increment(ref _taken);
+                    return ready;
+                }
+                if (await LoadDueAsync(cancellationToken) || await LoadTakenOverAsync(cancellationToken) || await LoadBacklogAsync(cancellationToken))
+                {
+                    continue;
+                }
+                var delay = TimeSpan.FromMilliseconds(Math.Clamp(NextDueInMs(), 1, 1000));
+                await _signal.WaitAsync(delay, cancellationToken);
             }
-            if (await LoadDueAsync(cancellationToken) || await LoadTakenOverAsync(cancellationToken) || await LoadBacklogAsync(cancellationToken))
-            {
-                continue;
-            }
-            var delay = TimeSpan.FromMilliseconds(Math.Clamp(NextDueInMs(), 1, 1000));
-            await _signal.WaitAsync(delay, cancellationToken);
+        }
+        catch
+        {
+            // Storage could not be read (or the hub stops): no event was taken, so its room is free again.
+            _inMemory.Release();
+            throw;
         }
     }
 
@@ -246,12 +258,12 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
     private async Task<bool> LoadDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var due = new List<EventKey>();
+        var due = new List<(EventKey Key, (long Due, long Sequence) At)>();
         lock (_gate)
         {
             while (due.Count < PageSize && _waiting.TryPeek(out _, out var at) && at.Due <= now)
             {
-                due.Add(_waiting.Dequeue());
+                due.Add((_waiting.Dequeue(), at));
             }
         }
         if (due.Count == 0)
@@ -259,9 +271,23 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
             return false;
         }
         List<PendingEvent> pending;
-        await using (var db = await database.ConnectAsync(cancellationToken))
+        try
         {
-            pending = await OutboxReads.PendingAsync(db, due, cancellationToken);
+            await using var db = await database.ConnectAsync(cancellationToken);
+            pending = await OutboxReads.PendingAsync(db, [.. due.Select(d => d.Key)], cancellationToken);
+        }
+        catch
+        {
+            // Storage could not be read: the keys wait again where they were, or these events would
+            // stay pending in storage unread until the next restart.
+            lock (_gate)
+            {
+                foreach (var (key, at) in due)
+                {
+                    _waiting.Enqueue(key, at);
+                }
+            }
+            throw;
         }
         lock (_gate)
         {
@@ -288,9 +314,22 @@ internal sealed class OutboxQueue(HubDatabase database, HubNode node, EventUuids
             return false;
         }
         List<(StoredActivity Activity, List<int> Rowless)> page;
-        await using (var db = await database.ConnectAsync(cancellationToken))
+        try
         {
+            await using var db = await database.ConnectAsync(cancellationToken);
             page = await OutboxReads.OpenByIdAsync(db, ids, cancellationToken);
+        }
+        catch
+        {
+            // Storage could not be read: taken over still, to be read when it can be.
+            lock (_gate)
+            {
+                foreach (var id in ids)
+                {
+                    _takenOver.Enqueue(id);
+                }
+            }
+            throw;
         }
         lock (_gate)
         {

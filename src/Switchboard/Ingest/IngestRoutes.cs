@@ -153,6 +153,7 @@ internal static class IngestRoutes
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
         {
             // Not stored, so not acknowledged: the producer keeps the activities and sends them again.
+            context.Response.Headers.RetryAfter = "1";
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "The activities could not be stored and were not accepted; send them again. " + e.Message);
         }
         return TypedResults.Json(result, ApiJsonContext.Relaxed.IngestResult, statusCode: StatusCodes.Status202Accepted);

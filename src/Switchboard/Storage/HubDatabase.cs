@@ -26,6 +26,13 @@ internal abstract class HubDatabase : IAsyncDisposable
     /// <summary>True when <paramref name="exception"/> says another transaction conflicted with this one, which was rolled back and may simply be run again.</summary>
     public virtual bool IsConflict(DbException exception) => false;
 
+    /// <summary>
+    /// True when <paramref name="exception"/> says storage cannot be used for now (the server is
+    /// unreachable or restarting, the disk is full) rather than that the statement is wrong: the
+    /// same request may succeed later, so the API answers 503 with Retry-After.
+    /// </summary>
+    public abstract bool IsUnavailable(DbException exception);
+
     // A piece of work rolled back by a conflicting transaction of another node is run again up to this often.
     private const int MaxConflictRetries = 10;
 

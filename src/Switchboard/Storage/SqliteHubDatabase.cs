@@ -61,6 +61,10 @@ internal sealed class SqliteHubDatabase : HubDatabase
 
     public override string Description => Path;
 
+    // SQLITE_BUSY, SQLITE_LOCKED (another writer held on past the busy timeout), SQLITE_NOMEM,
+    // SQLITE_IOERR, SQLITE_FULL (the disk is full), SQLITE_CANTOPEN.
+    public override bool IsUnavailable(DbException exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 or 7 or 10 or 13 or 14 };
+
     protected override string IdColumn => "INTEGER PRIMARY KEY AUTOINCREMENT";
 
     // In WAL mode NORMAL skips the fsync of each commit; the next FULL commit or checkpoint
