@@ -29,12 +29,19 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
     {
         var text = await api.GetStringAsync("/metrics", cancellationToken);
         double? cpu = null;
-        long? allocated = null, peak = null, roundTrips = null, failed = null;
+        long? allocated = null, peak = null, roundTrips = null;
+        // Failed attempts come by status class; a counter that has not counted yet is not shown at all.
+        long failed = 0;
         foreach (var line in text.Split('\n'))
         {
             var parts = line.Split(' ');
             if (parts.Length != 2)
             {
+                continue;
+            }
+            if (parts[0].StartsWith("switchboard_attempts_total{", StringComparison.Ordinal) && parts[0].Contains("result=\"failure\"", StringComparison.Ordinal))
+            {
+                failed += (long)double.Parse(parts[1], CultureInfo.InvariantCulture);
                 continue;
             }
             // A series without labels is written "name{}" by the OpenTelemetry exporter, "name" by others.
@@ -51,9 +58,6 @@ internal sealed record HubFigures(double CpuSeconds, long AllocatedBytes, long P
                     break;
                 case "switchboard_db_round_trips_total":
                     roundTrips = (long)double.Parse(parts[1], CultureInfo.InvariantCulture);
-                    break;
-                case "switchboard_attempts_total{result=\"failure\"}":
-                    failed = long.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
             }
         }
