@@ -37,6 +37,8 @@ internal sealed partial class NodeLease(
         }
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(LeaseMs / 3, 200)));
         var nextSweep = clock.GetUtcNow() + SweepEvery;
+        var lastBeat = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var judgeFrom = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -44,6 +46,21 @@ internal sealed partial class NodeLease(
                 var now = clock.GetUtcNow();
                 await using var db = await database.ConnectAsync(stoppingToken);
                 await NodeTable.RegisterAsync(db, new NodeRow(node.Id, node.Host, node.StartedAt, now.ToUnixTimeMilliseconds()), stoppingToken);
+                if (now.ToUnixTimeMilliseconds() - lastBeat > LeaseMs)
+                {
+                    // This node could not reach the database for longer than a lease, and most likely
+                    // neither could the others (the database was down): their heartbeats are as stale
+                    // as this one's. They get a lease to beat again before their work is taken, or
+                    // every live node's work would be taken and delivered twice (scaling.md: no double
+                    // delivery while all nodes are alive).
+                    judgeFrom = now.ToUnixTimeMilliseconds() + LeaseMs;
+                    LogBackAfterOutage(logger, (now.ToUnixTimeMilliseconds() - lastBeat) / 1000.0);
+                }
+                lastBeat = now.ToUnixTimeMilliseconds();
+                if (now.ToUnixTimeMilliseconds() < judgeFrom)
+                {
+                    continue;
+                }
                 var gone = await NodeTable.ExpireAsync(db, node.Id, now.ToUnixTimeMilliseconds() - LeaseMs, stoppingToken);
                 node.LiveNodes = Math.Max(1, await NodeTable.CountLiveAsync(db, now.ToUnixTimeMilliseconds() - LeaseMs, stoppingToken));
                 if (gone == 0 && now < nextSweep)
@@ -86,6 +103,9 @@ internal sealed partial class NodeLease(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took over {Activities} open activities and {Waiting} waiting events from nodes that are gone")]
     private static partial void LogTookOver(ILogger logger, int activities, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This node's heartbeat is in the database again after {Seconds:0.0} s; other nodes get a lease to beat again before any of them is taken for gone")]
+    private static partial void LogBackAfterOutage(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep this node's heartbeat in the database; trying again")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
