@@ -7,11 +7,16 @@ namespace Switchboard.Delivery;
 /// </summary>
 internal sealed class CallbackLane
 {
-    /// <summary>Events a lane may queue behind its requests in flight while its callback answers; more wait in storage (DeliveryWorker.TryQueue).</summary>
+    /// <summary>Events a lane may queue behind its requests in flight at most; more wait in storage (DeliveryWorker.TryQueue).</summary>
     public const int MaxQueued = 2_000;
 
     /// <summary>…and before any attempt of it has ended: a first burst, not a callback's worth of events behind requests that may hang.</summary>
     public const int MaxQueuedUntried = 256;
+
+    // Attempts ended in the current second and the one before (from _windowStart, UNIX ms).
+    private long _windowStart;
+    private int _endedThisSecond;
+    private int _endedLastSecond;
 
     private RateLimitWindow? _rateLimit;
 
@@ -24,8 +29,31 @@ internal sealed class CallbackLane
 
     public int FailuresInARow { get; private set; }
 
-    /// <summary>Whether its last attempt succeeded: a callback known to answer, behind which events may queue in memory.</summary>
+    /// <summary>Whether any attempt to it has ended (with any result) since the hub started.</summary>
+    public bool Tried { get; private set; }
+
+    /// <summary>Whether its last attempt succeeded.</summary>
     public bool Answering { get; private set; }
+
+    /// <summary>
+    /// Attempts that ended in the last second or so, whatever their result: how many events the
+    /// callback gets through in a second now. A callback whose requests hang gets through none.
+    /// </summary>
+    public int EndedPerSecond(long now)
+    {
+        Roll(now);
+        return Math.Max(_endedThisSecond, _endedLastSecond);
+    }
+
+    private void Roll(long now)
+    {
+        if (now - _windowStart >= 1000)
+        {
+            _endedLastSecond = now - _windowStart < 2000 ? _endedThisSecond : 0;
+            _endedThisSecond = 0;
+            _windowStart = now;
+        }
+    }
 
     /// <summary>
     /// Where nodes share the rate limit: events waiting while this node asks the database for their
@@ -84,7 +112,10 @@ internal sealed class CallbackLane
     /// <summary>Counts an attempt; enough failures in a row open the breaker for longer each time, up to 30 s.</summary>
     public void Record(bool success, DeliveryPolicy policy, long now)
     {
+        Tried = true;
         Answering = success;
+        Roll(now);
+        _endedThisSecond++;
         if (success)
         {
             FailuresInARow = 0;

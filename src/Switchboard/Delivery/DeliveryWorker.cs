@@ -264,25 +264,28 @@ internal sealed partial class DeliveryWorker(
 
     /// <summary>
     /// delivery.md, Concurrency: a slow or dead receiver must not delay other callbacks. Events wait
-    /// in memory behind a callback's requests in flight up to <see cref="CallbackLane.MaxQueued"/>
-    /// when its last attempt succeeded; behind one with no attempt ended yet, up to
-    /// <see cref="CallbackLane.MaxQueuedUntried"/>, and such callbacks together at most a quarter of
-    /// the events the hub holds in memory (Delivery:MaxEventsInMemory); behind one that fails, none.
-    /// The rest wait in storage and come back in a second (behind a failing callback: once the
-    /// breaker's pause would end). Before, every callback queued up to 2 000 whatever it did, and
-    /// callbacks that hang filled the room with their queues: the events of callbacks that answer
-    /// could not be taken until those requests timed out. Called under the lane's lock.
+    /// in memory behind a callback's requests in flight only as many as it gets through in about a
+    /// second (at most <see cref="CallbackLane.MaxQueued"/>; at least <see cref="CallbackLane.MaxQueuedUntried"/>
+    /// when its last attempt succeeded, else as many as it may have in flight);
+    /// behind one with no attempt ended yet, up to <see cref="CallbackLane.MaxQueuedUntried"/>, and
+    /// such callbacks together at most a quarter of the events the hub holds in memory
+    /// (Delivery:MaxEventsInMemory). The rest wait in storage and come back in a second (behind a
+    /// failing callback: once the breaker's pause would end). Before, every callback queued up to
+    /// 2 000 whatever it did, and callbacks that hang filled the room with their queues: the events
+    /// of callbacks that answer could not be taken until those requests timed out. Called under the
+    /// lane's lock.
     /// </summary>
     private bool TryQueue(CallbackLane lane, OutboxEvent outboxEvent)
     {
-        if (lane.Answering)
+        if (lane.Tried)
         {
-            if (lane.Queued.Count >= CallbackLane.MaxQueued)
+            var least = lane.Answering ? CallbackLane.MaxQueuedUntried : limits.InFlightCap;
+            if (lane.Queued.Count >= Math.Clamp(lane.EndedPerSecond(Now), least, CallbackLane.MaxQueued))
             {
                 return false;
             }
         }
-        else if (lane.FailuresInARow > 0 || lane.QueuedUntried >= CallbackLane.MaxQueuedUntried || Volatile.Read(ref _queuedUntried) >= queue.Capacity / 4)
+        else if (lane.QueuedUntried >= CallbackLane.MaxQueuedUntried || Volatile.Read(ref _queuedUntried) >= queue.Capacity / 4)
         {
             return false;
         }
