@@ -111,14 +111,20 @@ internal ref partial struct EventReader
     }
 
     /// <summary>The message's <c>to</c>: phone numbers, at least one.</summary>
-    private Field Recipients(Field field, string path)
+    private Field Recipients(Field field, string path) => ObjectList<Participant>(field, path);
+
+    private Field Media(Field field, string path) => ObjectList<Media>(field, path);
+
+    /// <summary>An array of objects, each read as a <typeparamref name="T"/> (a recipient or an attachment).</summary>
+    private Field ObjectList<T>(Field field, string path)
+        where T : class
     {
         if (field.Kind != JsonTokenType.StartArray)
         {
             return Skipped(field);
         }
         var rules = new FieldRules();
-        var recipients = new List<Participant>();
+        var items = new List<T>();
         var i = 0;
         while (NextItem())
         {
@@ -130,50 +136,17 @@ internal ref partial struct EventReader
                 _json.Skip();
                 continue;
             }
-            item = Participant(item, itemPath, ClosedSet.DidOnly);
+            item = typeof(T) == typeof(Media) ? Attachment(item, itemPath) : Participant(item, itemPath, ClosedSet.DidOnly);
             rules.AddAll(item.Errors);
-            if (item.Value is Participant recipient)
+            if (item.Value is T value)
             {
-                recipients.Add(recipient);
+                items.Add(value);
             }
         }
 
         field.Count = i;
         field.Errors = rules.Errors;
-        field.Value = rules.HasErrors ? null : recipients;
-        return field;
-    }
-
-    private Field Media(Field field, string path)
-    {
-        if (field.Kind != JsonTokenType.StartArray)
-        {
-            return Skipped(field);
-        }
-        var rules = new FieldRules();
-        var media = new List<Media>();
-        var i = 0;
-        while (NextItem())
-        {
-            var itemPath = $"{path}[{i++}]";
-            var item = Current();
-            if (item.Kind != JsonTokenType.StartObject)
-            {
-                rules.Add(itemPath, $"must be an object, not {FieldRules.Describe(item.Kind)}");
-                _json.Skip();
-                continue;
-            }
-            item = Attachment(item, itemPath);
-            rules.AddAll(item.Errors);
-            if (item.Value is Media attachment)
-            {
-                media.Add(attachment);
-            }
-        }
-
-        field.Count = i;
-        field.Errors = rules.Errors;
-        field.Value = rules.HasErrors ? null : media;
+        field.Value = rules.HasErrors ? null : items;
         return field;
     }
 
