@@ -155,6 +155,10 @@ internal static class BenchRun
         catch (BenchException e)
         {
             await error.WriteLineAsync($"switchboard bench: {e.Message}");
+            if (nodes.Select(n => n.FirstError()).FirstOrDefault(f => f is not null) is { } logged)
+            {
+                await error.WriteLineAsync($"switchboard bench: the hub logged: {logged}");
+            }
             return 1;
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)

@@ -116,6 +116,12 @@ internal sealed partial class ChildHub : IAsyncDisposable
     /// <summary>The last lines the hub printed, for an error message.</summary>
     public string LastLines() => string.Join(" | ", _output.TakeLast(5)) is { Length: > 0 } lines ? lines : "it printed nothing";
 
+    /// <summary>The first error the hub logged among the lines kept (its message and first lines of detail), or null.</summary>
+    public string? FirstError() =>
+        _output.SkipWhile(line => !line.StartsWith("fail:", StringComparison.Ordinal) && !line.StartsWith("crit:", StringComparison.Ordinal)).Take(4).ToList() is { Count: > 0 } lines
+            ? string.Join(" | ", lines.Select(line => line.Trim()))
+            : null;
+
     /// <summary>Stops the hub as an operator would (SIGTERM), and kills it if it has not ended in 15 s.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -136,8 +142,9 @@ internal sealed partial class ChildHub : IAsyncDisposable
                 await _process.WaitForExitAsync();
             }
         }
+        // _exited is not disposed: the process's Exited event may still be raised after this, and a
+        // token source without a timer holds nothing to free.
         _process.Dispose();
-        _exited.Dispose();
     }
 
     private static int FreePort()
