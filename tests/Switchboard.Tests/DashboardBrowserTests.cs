@@ -40,6 +40,9 @@ public class DashboardBrowserTests(DashboardBrowser browser) : IClassFixture<Das
         await IngestAsync(producer, ActivityOf(CallStep, voipId));
         await IngestAsync(producer, ActivityOf("inbound-call-to-device/2-1st-leg-connecting.json", voipId));
         await Expect(page.Locator("tbody tr .badge.failed")).ToHaveCountAsync(2);
+        // …and the listener's summary beside it follows: failing, with the receiver's answer.
+        await Expect(page.Locator("[data-summary] .badge.failing")).ToHaveTextAsync("Failing");
+        await Expect(page.Locator("[data-summary]")).ToContainTextAsync("answered 500 Internal Server Error");
         await DashboardBrowser.ScreenshotAsync(page, "delivery-log");
 
         await page.ClickAsync("nav >> text=Listeners");
@@ -72,6 +75,7 @@ public class DashboardBrowserTests(DashboardBrowser browser) : IClassFixture<Das
         await Expect(page.Locator("tbody tr .badge.delivered")).ToHaveCountAsync(2);
         await Expect(page.Locator("tbody tr .badge.failed")).ToHaveCountAsync(0);
         Assert.Equal(2, receiver.Events.Where(r => r.Headers["webhook-id"] != uuid).Select(r => r.Headers["webhook-id"]).Distinct().Count() + 1);
+        await Expect(page.Locator("[data-summary] .counts tbody tr").First).ToContainTextAsync("Last hour20");
         await DashboardBrowser.ScreenshotAsync(page, "replayed");
         await page.Context.CloseAsync();
     }

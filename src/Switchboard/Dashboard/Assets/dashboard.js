@@ -73,9 +73,45 @@ document.addEventListener("DOMContentLoaded", () => {
       row.classList.remove("fresh");
       void row.offsetWidth;
       row.classList.add("fresh");
+      refreshSummary();
     };
   }
 });
+
+// The listener's summary beside the log (its counts, state, last error) is the server's to draw:
+// after new events, fetch this page again, at most once a second, and take the summary from it.
+// Events that come while a fetch is under way ask for one more after it.
+let summaryDue = false;
+let summaryAgain = false;
+function refreshSummary() {
+  if (!document.querySelector("[data-summary]")) return;
+  if (summaryDue) {
+    summaryAgain = true;
+    return;
+  }
+  summaryDue = true;
+  setTimeout(async () => {
+    try {
+      const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const current = document.querySelector("[data-summary]");
+      const fresh = page.querySelector(`[data-summary="${CSS.escape(current.dataset.summary)}"]`);
+      if (fresh) {
+        current.replaceWith(fresh);
+        localTimes(fresh);
+      }
+    } catch {
+      // Offline for a moment: the next event or a reload brings it up to date.
+    } finally {
+      summaryDue = false;
+      if (summaryAgain) {
+        summaryAgain = false;
+        refreshSummary();
+      }
+    }
+  }, 1000);
+}
 
 function fill(row, event) {
   const cell = name => row.querySelector(`[data-cell="${name}"]`);
