@@ -114,6 +114,78 @@ public class OpenApiContractTests
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
     }
 
+    [Fact]
+    public async Task A_request_string_field_lists_its_values_exactly_when_the_hub_takes_only_those()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var clients = await Clients.StartAsync(hub);
+        var document = await clients.DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var (schema, method, path) in Requests)
+        {
+            await clients.SendAsync(method, path, schemas[schema]!["example"]!.ToJsonString());
+        }
+
+        var wrong = new List<string>();
+        foreach (var (schema, method, path) in Requests)
+        {
+            await CheckFieldsAsync(schema, schemas[schema]!["example"]!.AsObject(), body => body, "");
+
+            async Task CheckFieldsAsync(string name, JsonObject example, Func<JsonObject, JsonObject> body, string prefix)
+            {
+                foreach (var (field, definition) in schemas[name]!["properties"]!.AsObject())
+                {
+                    if (example[field] is JsonObject inner && ObjectSchema(definition) is { } innerName && schemas[innerName]?["properties"] is not null)
+                    {
+                        await CheckFieldsAsync(innerName, inner, changed =>
+                        {
+                            var outer = (JsonObject)example.DeepClone();
+                            outer[field] = changed;
+                            return body(outer);
+                        }, $"{prefix}{field}.");
+                        continue;
+                    }
+                    var isString = example[field] is JsonValue value ? value.GetValueKind() == JsonValueKind.String : !example.ContainsKey(field) && IsString(definition);
+                    if (!isString)
+                    {
+                        continue;
+                    }
+                    var declared = definition?["enum"]?.AsArray().Select(v => v!.GetValue<string>()).ToList();
+                    var other = (JsonObject)example.DeepClone();
+                    other[field] = "none-of-these";
+                    var message = await clients.FieldMessageAsync(method, path, body(other), prefix + field);
+                    var taken = message switch
+                    {
+                        not null when message.StartsWith(OneOfPrefix, StringComparison.Ordinal) => message[OneOfPrefix.Length..].Split(", ").ToList(),
+                        not null when message.StartsWith("must be \"", StringComparison.Ordinal) && message.EndsWith('"') => [message["must be \"".Length..^1]],
+                        _ => null,
+                    };
+                    if (taken is null && declared is not null)
+                    {
+                        wrong.Add($"{name}.{field}: declares [{string.Join(", ", declared)}], yet the hub answered \"{message ?? "2xx"}\" to another value");
+                    }
+                    else if (taken is not null && (declared is null || !declared.Order().SequenceEqual(taken.Order())))
+                    {
+                        wrong.Add($"{name}.{field}: the hub takes only [{string.Join(", ", taken)}], the document declares [{string.Join(", ", declared ?? [])}]");
+                    }
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
+    /// <summary>Whether a field's schema is a string, or a string or null.</summary>
+    private static bool IsString(JsonNode? definition) => definition?["type"] switch
+    {
+        JsonArray types => types.Any(t => t!.GetValue<string>() == "string"),
+        JsonValue type => type.GetValue<string>() == "string",
+        _ => false,
+    };
+
+    /// <summary>How the hub words a field that takes one of fixed values (FieldErrors.OneOf), or just one (must be "2.0.0").</summary>
+    private const string OneOfPrefix = "must be one of ";
+
     /// <summary>
     /// Whether the field's schema allows null: by its type list, or by a null among its oneOf or anyOf. Null
     /// when it says nothing about null, like an untyped (any JSON) or a plain $ref field.
@@ -169,6 +241,21 @@ public class OpenApiContractTests
             using var error = JsonDocument.Parse(text);
             return error.RootElement.GetProperty("@error").TryGetProperty("@fields", out var fields)
                 && fields.EnumerateObject().Any(f => f.Name == field || f.Name.StartsWith(field + ".", StringComparison.Ordinal) || f.Name.StartsWith(field + "[", StringComparison.Ordinal));
+        }
+
+        /// <summary>The 422's message for <paramref name="field"/>; null when the hub takes the body.</summary>
+        public async Task<string?> FieldMessageAsync(HttpMethod method, string path, JsonObject body, string field)
+        {
+            var (status, text) = await SendAsync(method, path, body.ToJsonString());
+            if ((int)status is >= 200 and < 300)
+            {
+                return null;
+            }
+            Assert.True(status == HttpStatusCode.UnprocessableEntity, $"{method} {path} {body.ToJsonString()} answered {(int)status}: {text}");
+            using var error = JsonDocument.Parse(text);
+            return error.RootElement.GetProperty("@error").TryGetProperty("@fields", out var fields) && fields.TryGetProperty(field, out var message)
+                ? message.GetString()
+                : $"(no message for {field}: {text})";
         }
 
         public void Dispose()

@@ -37,7 +37,7 @@ internal static class ApiDocs
             json.SerializerOptions.Encoder = ApiJsonContext.Relaxed.Options.Encoder;
         });
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(AddBaseParameters).AddOperationTransformer(ListQuery.AddParameters)
-            .AddSchemaTransformer(ApiExamples.AddTo).AddSchemaTransformer(RefuseDisallowedNull).AddDocumentTransformer((document, _, _) =>
+            .AddSchemaTransformer(ApiExamples.AddTo).AddSchemaTransformer(RefuseDisallowedNull).AddSchemaTransformer(DeclareAllowedValues).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -100,6 +100,19 @@ internal static class ApiDocs
         // A nullable object property is only marked here; the generator writes it as oneOf null or the
         // object's $ref when it resolves references, after the transformers ran, unless the mark is gone.
         schema.Metadata?.Remove(NullablePropertyMark);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A string field the hub takes only a few values of (<see cref="System.ComponentModel.DataAnnotations.AllowedValuesAttribute"/>)
+    /// lists them as its enum, so a generated client can offer them; the bodies are still checked by hand.
+    /// </summary>
+    private static Task DeclareAllowedValues(OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.AllowedValuesAttribute), inherit: false) is [System.ComponentModel.DataAnnotations.AllowedValuesAttribute allowed, ..])
+        {
+            schema.Enum = [.. allowed.Values.Select(value => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create((string)value!))];
+        }
         return Task.CompletedTask;
     }
 

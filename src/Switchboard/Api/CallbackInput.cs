@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Switchboard.Delivery;
 using Switchboard.Storage;
@@ -7,12 +8,12 @@ namespace Switchboard.Api;
 /// <summary>A callback create body as the OpenAPI document shows it (bodies are read by hand, <see cref="CallbackInput"/>).</summary>
 internal sealed record CallbackRequest(
     JsonElement Config, string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, bool Enabled = true,
-    [property: RefusesNull] string? Mode = null);
+    [property: RefusesNull, AllowedValues(CallbackMode.Https, CallbackMode.Http, CallbackMode.Email, CallbackMode.Application)] string? Mode = null);
 
 /// <summary>A callback update body: only the fields given change; <c>config</c> is replaced as a whole.</summary>
 internal sealed record CallbackChange(
     string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, [property: RefusesNull] bool? Enabled = null,
-    [property: RefusesNull] string? Mode = null, [property: RefusesNull] JsonElement? Config = null);
+    [property: RefusesNull, AllowedValues(CallbackMode.Https, CallbackMode.Http, CallbackMode.Email, CallbackMode.Application)] string? Mode = null, [property: RefusesNull] JsonElement? Config = null);
 
 /// <summary>What a callback body asks for, checked: the row to store (id 0 when new) and the HTTP config to verify.</summary>
 internal sealed record CallbackDraft(Callback Row, HttpCallbackConfig? Http);

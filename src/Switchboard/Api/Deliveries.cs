@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Delivery;
@@ -198,7 +199,7 @@ internal static class Deliveries
 }
 
 /// <summary>A replay body (api.md, Deliveries): <c>status</c> failed, suppressed or delivered (default failed), <c>since</c> and <c>until</c> UNIX seconds.</summary>
-internal sealed record ReplayRequest(long Since, [property: RefusesNull] string? Status = null, long? Until = null);
+internal sealed record ReplayRequest(long Since, [property: RefusesNull, AllowedValues(EventStatus.Failed, EventStatus.Suppressed, EventStatus.Delivered)] string? Status = null, long? Until = null);
 
 /// <summary>How many events a replay queues again.</summary>
 internal sealed record ReplayQueued(long Queued);

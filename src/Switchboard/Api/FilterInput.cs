@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -6,10 +7,10 @@ using Switchboard.Storage;
 namespace Switchboard.Api;
 
 /// <summary>A filter create body as the OpenAPI document shows it (bodies are read by hand, <see cref="FilterInput"/>).</summary>
-internal sealed record FilterRequest(string FilterType, JsonElement FilterValue, bool NotLogic = false);
+internal sealed record FilterRequest([property: AllowedValues(FilterInput.Number, FilterInput.Schedule)] string FilterType, JsonElement FilterValue, bool NotLogic = false);
 
 /// <summary>A filter update body: only the fields given change; a new filter_type needs its filter_value.</summary>
-internal sealed record FilterChange([property: RefusesNull] string? FilterType = null, [property: RefusesNull] JsonElement? FilterValue = null, [property: RefusesNull] bool? NotLogic = null);
+internal sealed record FilterChange([property: RefusesNull, AllowedValues(FilterInput.Number, FilterInput.Schedule)] string? FilterType = null, [property: RefusesNull] JsonElement? FilterValue = null, [property: RefusesNull] bool? NotLogic = null);
 
 /// <summary>What a filter body asks for, checked; <see cref="ScheduleId"/> still has to be found in the account.</summary>
 internal sealed record FilterDraft(string FilterType, JsonElement FilterValue, bool NotLogic, long? ScheduleId);

@@ -1,13 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
 
 /// <summary>A listener create body as the OpenAPI document shows it (bodies are read by hand, <see cref="ListenerInput"/>).</summary>
-internal sealed record ListenerRequest(long CallbackId, [property: RefusesNull] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
+internal sealed record ListenerRequest(long CallbackId, [property: RefusesNull, AllowedValues(ListenerInput.Version2)] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>A listener update body: only the fields given change.</summary>
-internal sealed record ListenerChange([property: RefusesNull] long? CallbackId = null, [property: RefusesNull] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
+internal sealed record ListenerChange([property: RefusesNull] long? CallbackId = null, [property: RefusesNull, AllowedValues(ListenerInput.Version2)] string? Version = null, long? ExpiresAt = null, [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>What a listener body asks for, checked field by field; absent fields are null (with <see cref="ExpiresGiven"/> telling a null apart).</summary>
 internal sealed record ListenerInput(long? CallbackId, string? Version, bool ExpiresGiven, long? ExpiresAt, bool? Ordered)

@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Switchboard.Delivery;
 using Switchboard.Storage;
 
 namespace Switchboard.Api;
@@ -42,12 +44,12 @@ internal sealed record ExpressRequest(
     [property: RefusesNull] long? CallbackId = null,
     [property: JsonPropertyName(":callback"), RefusesNull] ExpressCallbackRequest? Callback = null,
     [property: JsonPropertyName(":filters"), RefusesNull] IReadOnlyList<FilterRequest>? Filters = null,
-    [property: RefusesNull] string? Version = null,
+    [property: RefusesNull, AllowedValues(ListenerInput.Version2)] string? Version = null,
     long? ExpiresAt = null,
     [property: RefusesNull] bool? Ordered = null);
 
 /// <summary>An inline callback of an express create, which may carry an inline profile.</summary>
 internal sealed record ExpressCallbackRequest(
     JsonElement Config, string? Name = null, long? FallbackCallbackId = null, long? ProfileId = null, bool Enabled = true,
-    [property: RefusesNull] string? Mode = null,
+    [property: RefusesNull, AllowedValues(CallbackMode.Https, CallbackMode.Http, CallbackMode.Email, CallbackMode.Application)] string? Mode = null,
     [property: JsonPropertyName(":profile"), RefusesNull] ProfileRequest? Profile = null);

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Switchboard.Api;
 using Switchboard.Delivery;
+using Switchboard.Events;
 using Switchboard.Hosting;
 using Switchboard.Matching;
 using Switchboard.Storage;
@@ -15,7 +17,7 @@ internal sealed record IngestResult(int Accepted, int Duplicates);
 
 /// <summary>An activity as the OpenAPI document shows it (bodies are read by <see cref="ActivityReader"/>).</summary>
 internal sealed record ActivityRequest(
-    long VoipId, string DataType, JsonElement Data, long[]? ExtensionIds = null, string? DataObjectUuid = null, long? TimestampNs = null, string? IdempotencyKey = null);
+    long VoipId, [property: AllowedValues(Tags.Call, Tags.Message, Tags.CallLog, Tags.Recording, Tags.ApiError)] string DataType, JsonElement Data, long[]? ExtensionIds = null, string? DataObjectUuid = null, long? TimestampNs = null, string? IdempotencyKey = null);
 
 /// <summary>
 /// <c>POST /v4/ingest</c> (ingest.md, Transports): one activity as JSON, or many as NDJSON, with

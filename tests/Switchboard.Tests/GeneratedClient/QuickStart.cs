@@ -31,7 +31,7 @@ Console.WriteLine($"listener {item!.Id} {item.Version} tags {string.Join(',', it
 var ingested = await Connect(operatorToken).V4.Ingest.PostAsync(new ActivityRequest
 {
     VoipId = voipId,
-    DataType = "recording",
+    DataType = ActivityRequest_data_type.Recording,
     IdempotencyKey = "quick-start-1",
     Data = new UntypedObject(new Dictionary<string, UntypedNode>
     {
