@@ -183,6 +183,37 @@ public class OpenApiContractTests
         _ => false,
     };
 
+    [Fact]
+    public async Task Every_field_a_read_answers_with_is_required_in_its_schema()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var clients = await Clients.StartAsync(hub);
+        var document = await clients.DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var (schema, method, path) in Requests)
+        {
+            await clients.SendAsync(method, path, schemas[schema]!["example"]!.ToJsonString());
+        }
+
+        var wrong = new List<string>();
+        var read = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject().Where(p => p.Key.EndsWith("{id}", StringComparison.Ordinal) && !p.Key.Contains("/extensions/", StringComparison.Ordinal)))
+        {
+            if (item!["get"]?["responses"]?["200"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>().Split('/')[^1] is not { } name)
+            {
+                continue;
+            }
+            var (status, text) = await clients.SendAsync(HttpMethod.Get, path, "");
+            Assert.True(status == HttpStatusCode.OK, $"GET {path} answered {(int)status}: {text}");
+            read++;
+            var required = schemas[name]!["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
+            wrong.AddRange(JsonNode.Parse(text)!.AsObject().Select(f => f.Key).Where(f => !required.Contains(f)).Select(f => $"{name}.{f}: always answered, not required"));
+        }
+
+        Assert.True(read >= 5, $"only {read} reads by id were found in the document");
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     /// <summary>How the hub words a field that takes one of fixed values (FieldErrors.OneOf), or just one (must be "2.0.0").</summary>
     private const string OneOfPrefix = "must be one of ";
 

@@ -7,7 +7,7 @@ namespace Switchboard.Storage;
 /// <see cref="CreatedAt"/> and <see cref="ExpiresAt"/> are UNIX seconds.
 /// <see cref="Ordered"/>: one data object's events reach it one at a time, in order (delivery.md, Ordered listeners).
 /// </summary>
-internal sealed record Listener(long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long CreatedAt, long? ExpiresAt, bool Ordered = false);
+internal sealed record Listener(long Id, long VoipId, long? ExtensionId, string Version, long CallbackId, long CreatedAt, long? ExpiresAt, bool Ordered);
 
 /// <summary>The SQL of the <c>listeners</c> table.</summary>
 internal static class ListenerTable
