@@ -59,54 +59,31 @@ public class OpenApiContractTests
     {
         await using var hub = await TestHub.StartAsync();
         using var clients = await Clients.StartAsync(hub);
-        var document = await clients.DocumentAsync();
+        var document = await clients.SendExamplesAsync();
         var schemas = document["components"]!["schemas"]!;
-        foreach (var (schema, method, path) in Requests)
-        {
-            await clients.SendAsync(method, path, schemas[schema]!["example"]!.ToJsonString());
-        }
 
         var wrong = new List<string>();
-        foreach (var (schema, method, path) in Requests)
+        foreach (var (name, field, definition, example, body, at, method, path) in ExampleFields(schemas))
         {
-            await CheckFieldsAsync(schema, schemas[schema]!["example"]!.AsObject(), body => body, "");
-
-            // Each field of the object at `prefix` in the example: body puts a changed copy of that object back into the example.
-            async Task CheckFieldsAsync(string name, JsonObject example, Func<JsonObject, JsonObject> body, string prefix)
+            var required = schemas[name]!["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
+            if (example.ContainsKey(field))
             {
-                var required = schemas[name]!["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
-                foreach (var (field, definition) in schemas[name]!["properties"]!.AsObject())
+                var without = (JsonObject)example.DeepClone();
+                without.Remove(field);
+                var refused = await clients.RefusesAsync(method, path, body(without), at);
+                if (refused != required.Contains(field))
                 {
-                    if (example.ContainsKey(field))
-                    {
-                        var without = (JsonObject)example.DeepClone();
-                        without.Remove(field);
-                        var refused = await clients.RefusesAsync(method, path, body(without), prefix + field);
-                        if (refused != required.Contains(field))
-                        {
-                            wrong.Add($"{name}.{field}: {(refused ? "refused when left out, not required" : "required, yet taken when left out")}");
-                        }
-                    }
-                    if (Nullable(definition) is { } nullable)
-                    {
-                        var withNull = (JsonObject)example.DeepClone();
-                        withNull[field] = null;
-                        var refused = await clients.RefusesAsync(method, path, body(withNull), prefix + field);
-                        if (refused == nullable)
-                        {
-                            wrong.Add($"{name}.{field}: {(refused ? "typed with null, yet null is refused" : "null is taken, yet not typed with null")}");
-                        }
-                    }
-                    // An inline object of the example (an express create's :callback) has fields of its own.
-                    if (example[field] is JsonObject inner && ObjectSchema(definition) is { } innerName && schemas[innerName]?["properties"] is not null)
-                    {
-                        await CheckFieldsAsync(innerName, inner, changed =>
-                        {
-                            var outer = (JsonObject)example.DeepClone();
-                            outer[field] = changed;
-                            return body(outer);
-                        }, $"{prefix}{field}.");
-                    }
+                    wrong.Add($"{name}.{field}: {(refused ? "refused when left out, not required" : "required, yet taken when left out")}");
+                }
+            }
+            if (Nullable(definition) is { } nullable)
+            {
+                var withNull = (JsonObject)example.DeepClone();
+                withNull[field] = null;
+                var refused = await clients.RefusesAsync(method, path, body(withNull), at);
+                if (refused == nullable)
+                {
+                    wrong.Add($"{name}.{field}: {(refused ? "typed with null, yet null is refused" : "null is taken, yet not typed with null")}");
                 }
             }
         }
@@ -119,60 +96,78 @@ public class OpenApiContractTests
     {
         await using var hub = await TestHub.StartAsync();
         using var clients = await Clients.StartAsync(hub);
-        var document = await clients.DocumentAsync();
+        var document = await clients.SendExamplesAsync();
         var schemas = document["components"]!["schemas"]!;
-        foreach (var (schema, method, path) in Requests)
-        {
-            await clients.SendAsync(method, path, schemas[schema]!["example"]!.ToJsonString());
-        }
 
         var wrong = new List<string>();
-        foreach (var (schema, method, path) in Requests)
+        foreach (var (name, field, definition, example, body, at, method, path) in ExampleFields(schemas))
         {
-            await CheckFieldsAsync(schema, schemas[schema]!["example"]!.AsObject(), body => body, "");
-
-            async Task CheckFieldsAsync(string name, JsonObject example, Func<JsonObject, JsonObject> body, string prefix)
+            var isString = example[field] is JsonValue value ? value.GetValueKind() == JsonValueKind.String : !example.ContainsKey(field) && IsString(definition);
+            if (!isString)
             {
-                foreach (var (field, definition) in schemas[name]!["properties"]!.AsObject())
-                {
-                    if (example[field] is JsonObject inner && ObjectSchema(definition) is { } innerName && schemas[innerName]?["properties"] is not null)
-                    {
-                        await CheckFieldsAsync(innerName, inner, changed =>
-                        {
-                            var outer = (JsonObject)example.DeepClone();
-                            outer[field] = changed;
-                            return body(outer);
-                        }, $"{prefix}{field}.");
-                        continue;
-                    }
-                    var isString = example[field] is JsonValue value ? value.GetValueKind() == JsonValueKind.String : !example.ContainsKey(field) && IsString(definition);
-                    if (!isString)
-                    {
-                        continue;
-                    }
-                    var declared = definition?["enum"]?.AsArray().Select(v => v!.GetValue<string>()).ToList();
-                    var other = (JsonObject)example.DeepClone();
-                    other[field] = "none-of-these";
-                    var message = await clients.FieldMessageAsync(method, path, body(other), prefix + field);
-                    var taken = message switch
-                    {
-                        not null when message.StartsWith(OneOfPrefix, StringComparison.Ordinal) => message[OneOfPrefix.Length..].Split(", ").ToList(),
-                        not null when message.StartsWith("must be \"", StringComparison.Ordinal) && message.EndsWith('"') => [message["must be \"".Length..^1]],
-                        _ => null,
-                    };
-                    if (taken is null && declared is not null)
-                    {
-                        wrong.Add($"{name}.{field}: declares [{string.Join(", ", declared)}], yet the hub answered \"{message ?? "2xx"}\" to another value");
-                    }
-                    else if (taken is not null && (declared is null || !declared.Order().SequenceEqual(taken.Order())))
-                    {
-                        wrong.Add($"{name}.{field}: the hub takes only [{string.Join(", ", taken)}], the document declares [{string.Join(", ", declared ?? [])}]");
-                    }
-                }
+                continue;
+            }
+            var declared = definition?["enum"]?.AsArray().Select(v => v!.GetValue<string>()).ToList();
+            var other = (JsonObject)example.DeepClone();
+            other[field] = "none-of-these";
+            var message = await clients.FieldMessageAsync(method, path, body(other), at);
+            var taken = message switch
+            {
+                not null when message.StartsWith(OneOfPrefix, StringComparison.Ordinal) => message[OneOfPrefix.Length..].Split(", ").ToList(),
+                not null when message.StartsWith("must be \"", StringComparison.Ordinal) && message.EndsWith('"') => [message["must be \"".Length..^1]],
+                _ => null,
+            };
+            if (taken is null && declared is not null)
+            {
+                wrong.Add($"{name}.{field}: declares [{string.Join(", ", declared)}], yet the hub answered \"{message ?? "2xx"}\" to another value");
+            }
+            else if (taken is not null && (declared is null || !declared.Order().SequenceEqual(taken.Order())))
+            {
+                wrong.Add($"{name}.{field}: the hub takes only [{string.Join(", ", taken)}], the document declares [{string.Join(", ", declared ?? [])}]");
             }
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
+    /// <summary>
+    /// A field of a request body's example: the schema it belongs to, its definition, the object that
+    /// holds it in the example, how to put a changed copy of that object back into the whole body, and
+    /// the name the hub gives it in <c>@fields</c>.
+    /// </summary>
+    private sealed record ExampleField(string Schema, string Field, JsonNode? Definition, JsonObject Owner, Func<JsonObject, JsonObject> Body, string At, HttpMethod Method, string Path);
+
+    /// <summary>Every field of every request schema, with the fields of an inline object of its example (an express create's :callback).</summary>
+    private static IEnumerable<ExampleField> ExampleFields(JsonNode schemas)
+    {
+        foreach (var (schema, method, path) in Requests)
+        {
+            foreach (var field in FieldsOf(schema, schemas[schema]!["example"]!.AsObject(), body => body, "", method, path))
+            {
+                yield return field;
+            }
+        }
+
+        IEnumerable<ExampleField> FieldsOf(string name, JsonObject example, Func<JsonObject, JsonObject> body, string prefix, HttpMethod method, string path)
+        {
+            foreach (var (field, definition) in schemas[name]!["properties"]!.AsObject())
+            {
+                yield return new ExampleField(name, field, definition, example, body, prefix + field, method, path);
+                if (example[field] is JsonObject inner && ObjectSchema(definition) is { } innerName && schemas[innerName]?["properties"] is not null)
+                {
+                    JsonObject Outer(JsonObject changed)
+                    {
+                        var outer = (JsonObject)example.DeepClone();
+                        outer[field] = changed;
+                        return body(outer);
+                    }
+                    foreach (var innerField in FieldsOf(innerName, inner, Outer, $"{prefix}{field}.", method, path))
+                    {
+                        yield return innerField;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Whether a field's schema is a string, or a string or null.</summary>
@@ -188,12 +183,8 @@ public class OpenApiContractTests
     {
         await using var hub = await TestHub.StartAsync();
         using var clients = await Clients.StartAsync(hub);
-        var document = await clients.DocumentAsync();
+        var document = await clients.SendExamplesAsync();
         var schemas = document["components"]!["schemas"]!;
-        foreach (var (schema, method, path) in Requests)
-        {
-            await clients.SendAsync(method, path, schemas[schema]!["example"]!.ToJsonString());
-        }
 
         var wrong = new List<string>();
         var read = 0;
@@ -258,6 +249,17 @@ public class OpenApiContractTests
             var url = path.Replace("{voip_id}", "1000002", StringComparison.Ordinal).Replace("{listener_id}", "1", StringComparison.Ordinal).Replace("{id}", "1", StringComparison.Ordinal);
             using var response = await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        /// <summary>The document, once every example has been sent, so that the ids 1 they refer to exist.</summary>
+        public async Task<JsonNode> SendExamplesAsync()
+        {
+            var document = await DocumentAsync();
+            foreach (var (schema, method, path) in Requests)
+            {
+                await SendAsync(method, path, document["components"]!["schemas"]![schema]!["example"]!.ToJsonString());
+            }
+            return document;
         }
 
         /// <summary>True when the hub answers 422 naming <paramref name="field"/>; false when it takes the body.</summary>
