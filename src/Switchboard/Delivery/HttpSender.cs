@@ -66,7 +66,7 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
                 await DrainCappedAsync(response, timeoutSource.Token, cancellationToken);
                 return new AttemptResult(true, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, null);
             }
-            var text = await ReadCappedAsync(response, timeoutSource.Token, cancellationToken);
+            var text = await ReadFailureAsync(response, timeoutSource.Token, cancellationToken);
             var error = $"answered {status} {response.ReasonPhrase}".TrimEnd() + (text.Length > 0 ? ": " + text : "");
             return new AttemptResult(false, at.ToUnixTimeMilliseconds(), Elapsed(started), config.Url, status, error, RetryAfter(response));
         }
@@ -101,10 +101,28 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
     /// <summary>Reads and drops a success's body, up to the cap: nothing of it is kept, so nothing is allocated for it.</summary>
     private static async Task DrainCappedAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken stopping)
     {
-        if (response.Content.Headers.ContentLength == 0)
+        if (response.Content.Headers.ContentLength != 0)
         {
-            return;
+            // The body broke off or came too slowly: the 2xx stands.
+            await ReadCappedAsync(response, kept: null, timeout, stopping);
         }
+    }
+
+    /// <summary>A failure's body up to the cap, 1 KiB of it kept; a body that breaks off or trickles past the timeout keeps what came and says so.</summary>
+    private static async Task<string> ReadFailureAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken stopping)
+    {
+        var kept = new MemoryStream();
+        var cut = await ReadCappedAsync(response, kept, timeout, stopping);
+        var text = Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim();
+        return (text.Length > KeptResponseChars ? text[..KeptResponseChars] : text) + cut;
+    }
+
+    /// <summary>
+    /// Reads a body up to <see cref="MaxResponseBytes"/>, writing its first bytes to <paramref name="kept"/>
+    /// if given; answers why it stopped short ("" when it did not): it broke off, or came too slowly.
+    /// </summary>
+    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, MemoryStream? kept, CancellationToken timeout, CancellationToken stopping)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
@@ -114,43 +132,20 @@ internal sealed class HttpSender(CallbackHttp http, IOptions<DeliveryOptions> op
             while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), timeout)) > 0)
             {
                 total += read;
+                if (kept is not null && kept.Length < KeptResponseChars * 4)
+                {
+                    kept.Write(buffer, 0, read);
+                }
             }
+            return "";
         }
         catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
         {
-            // The body broke off or came too slowly: the 2xx stands.
+            return e is OperationCanceledException ? " (the rest of the answer did not come in time)" : " (the answer broke off)";
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>A failure's body up to the cap, 1 KiB of it kept; a body that breaks off or trickles past the timeout keeps what came and says so.</summary>
-    private static async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken stopping)
-    {
-        var buffer = new byte[4096];
-        var kept = new MemoryStream();
-        var cut = "";
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout);
-            var total = 0;
-            int read;
-            while (total < MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxResponseBytes - total)), timeout)) > 0)
-            {
-                total += read;
-                if (kept.Length < KeptResponseChars * 4)
-                {
-                    kept.Write(buffer, 0, read);
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
-        {
-            cut = e is OperationCanceledException ? " (the rest of the answer did not come in time)" : " (the answer broke off)";
-        }
-        var text = Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim();
-        return (text.Length > KeptResponseChars ? text[..KeptResponseChars] : text) + cut;
     }
 }
