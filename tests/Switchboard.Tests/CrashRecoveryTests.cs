@@ -26,9 +26,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
     public async Task Every_event_of_every_acknowledged_activity_arrives_after_a_SIGKILL_under_load()
     {
         var run = Stopwatch.StartNew();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         var port = HubProcess.FreePort();
         string[] settings = ["--Delivery:AllowPrivateNetworks=true"];
         await using var receiver = await Receiver.StartAsync();
@@ -113,9 +111,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
     public async Task Every_event_arrives_when_one_of_three_nodes_is_killed_under_load()
     {
         const int LeaseSeconds = 3;
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         // The in-flight cap is the callback's across all nodes: 48 lets each of three keep 16 requests in flight.
         string[] settings = ["--Delivery:AllowPrivateNetworks=true", $"--Cluster:LeaseSeconds={LeaseSeconds}", "--Delivery:MaxInFlightPerCallback=48"];
         await using var receiver = await Receiver.StartAsync();
@@ -187,9 +183,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
     [PostgresFact]
     public async Task With_no_node_dying_no_event_arrives_twice()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         await using var receiver = await Receiver.StartAsync();
         // The in-flight cap is the callback's across all nodes: 48 lets each of three keep 16 requests in flight.
         string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Delivery:RetrySchedule=200ms,200ms,200ms,200ms", "--Cluster:LeaseSeconds=3", "--Delivery:MaxInFlightPerCallback=48"];
@@ -267,9 +261,7 @@ public class CrashRecoveryTests(ITestOutputHelper log)
     [Trait("Category", "Slow")]
     public async Task A_deactivation_announcement_survives_a_SIGKILL_right_after_the_callback_is_disabled()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         var port = HubProcess.FreePort();
         await using var gone = await Receiver.StartAsync();
         await using var watcher = await Receiver.StartAsync();

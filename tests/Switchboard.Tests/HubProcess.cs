@@ -39,6 +39,15 @@ internal sealed class HubProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A new data folder for <c>serve</c> processes, with an operator token and one of account 1000002.</summary>
+    public static async Task<(string DataDirectory, string OperatorToken, string AccountToken)> NewDataAsync()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
+        var operatorToken = (await RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
+        var accountToken = (await RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        return (dataDirectory, operatorToken, accountToken);
+    }
+
     /// <summary>Runs a one-shot command (<c>tokens create …</c>) to its end; returns its standard output.</summary>
     public static async Task<string> RunAsync(params string[] args)
     {

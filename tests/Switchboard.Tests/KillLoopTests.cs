@@ -40,9 +40,7 @@ public class KillLoopTests(ITestOutputHelper log)
         var seed = Random.Shared.Next();
         var random = new Random(seed);
         var run = Stopwatch.StartNew();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         await using var receiver = await Receiver.StartAsync();
         // Answers that take a moment, so that every kill finds requests in flight.
         receiver.Delay = TimeSpan.FromMilliseconds(20);

@@ -119,9 +119,7 @@ public class MultiNodeLimitsTests
 
     private static async Task<(string Operator, string Account, string DataDirectory)> TokensAsync()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         return (operatorToken, accountToken, dataDirectory);
     }
 

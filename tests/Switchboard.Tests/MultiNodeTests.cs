@@ -16,9 +16,7 @@ public class MultiNodeTests
     [PostgresFact]
     public async Task A_change_acknowledged_by_one_node_holds_for_the_next_activity_any_node_acknowledges()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         // Refreshes in the background far apart, so only the check at ingest can make the test pass.
         string[] settings = ["--Delivery:AllowPrivateNetworks=true", "--Cluster:ConfigRefreshMs=60000"];
         await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
@@ -56,9 +54,7 @@ public class MultiNodeTests
     [PostgresFact]
     public async Task One_idempotency_key_sent_to_two_nodes_at_the_same_moment_is_processed_once()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), "--Delivery:AllowPrivateNetworks=true");
         await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), "--Delivery:AllowPrivateNetworks=true");
         await using var receiver = await Receiver.StartAsync();

@@ -113,9 +113,7 @@ public class OrderedDeliveryTests
     [Fact]
     public async Task The_order_holds_across_a_kill_9()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         await using var receiver = await Receiver.StartAsync();
         var answered = new ConcurrentQueue<(string Object, long Step, int Status)>();
         var failing = true;
@@ -153,9 +151,7 @@ public class OrderedDeliveryTests
     [PostgresFact]
     public async Task On_two_nodes_each_calls_events_arrive_in_order_though_its_steps_were_acknowledged_by_both()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         string[] settings = ["--Delivery:AllowPrivateNetworks=true", $"--Delivery:RetrySchedule={string.Join(',', Enumerable.Repeat("10ms", 15))}", "--Delivery:BreakerFailures=1000"];
         await using var node1 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);
         await using var node2 = await HubProcess.StartAsync(dataDirectory, HubProcess.FreePort(), settings);

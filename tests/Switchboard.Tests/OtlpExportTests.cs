@@ -13,9 +13,7 @@ public class OtlpExportTests
     [Fact]
     public async Task Serve_with_an_OTLP_endpoint_sends_its_metrics_traces_and_logs_to_the_collector()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("N"));
-        var operatorToken = (await HubProcess.RunAsync("tokens", "create", "--operator", "--data-dir", dataDirectory)).Trim();
-        var accountToken = (await HubProcess.RunAsync("tokens", "create", "--account", "1000002", "--data-dir", dataDirectory)).Trim();
+        var (dataDirectory, operatorToken, accountToken) = await HubProcess.NewDataAsync();
         await using var collector = await Receiver.StartAsync();
         await using var receiver = await Receiver.StartAsync();
         var collectorUrl = collector.Url[..^"/hook".Length];
