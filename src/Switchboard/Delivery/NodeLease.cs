@@ -44,25 +44,26 @@ internal sealed partial class NodeLease(
             try
             {
                 var now = clock.GetUtcNow();
+                var nowMs = now.ToUnixTimeMilliseconds();
                 await using var db = await database.ConnectAsync(stoppingToken);
-                await NodeTable.RegisterAsync(db, new NodeRow(node.Id, node.Host, node.StartedAt, now.ToUnixTimeMilliseconds()), stoppingToken);
-                if (now.ToUnixTimeMilliseconds() - lastBeat > LeaseMs)
+                await NodeTable.RegisterAsync(db, new NodeRow(node.Id, node.Host, node.StartedAt, nowMs), stoppingToken);
+                if (nowMs - lastBeat > LeaseMs)
                 {
                     // This node could not reach the database for longer than a lease, and most likely
                     // neither could the others (the database was down): their heartbeats are as stale
                     // as this one's. They get a lease to beat again before their work is taken, or
                     // every live node's work would be taken and delivered twice (scaling.md: no double
                     // delivery while all nodes are alive).
-                    judgeFrom = now.ToUnixTimeMilliseconds() + LeaseMs;
-                    LogBackAfterOutage(logger, (now.ToUnixTimeMilliseconds() - lastBeat) / 1000.0);
+                    judgeFrom = nowMs + LeaseMs;
+                    LogBackAfterOutage(logger, (nowMs - lastBeat) / 1000.0);
                 }
-                lastBeat = now.ToUnixTimeMilliseconds();
-                if (now.ToUnixTimeMilliseconds() < judgeFrom)
+                lastBeat = nowMs;
+                if (nowMs < judgeFrom)
                 {
                     continue;
                 }
-                var gone = await NodeTable.ExpireAsync(db, node.Id, now.ToUnixTimeMilliseconds() - LeaseMs, stoppingToken);
-                node.LiveNodes = Math.Max(1, await NodeTable.CountLiveAsync(db, now.ToUnixTimeMilliseconds() - LeaseMs, stoppingToken));
+                var gone = await NodeTable.ExpireAsync(db, node.Id, nowMs - LeaseMs, stoppingToken);
+                node.LiveNodes = Math.Max(1, await NodeTable.CountLiveAsync(db, nowMs - LeaseMs, stoppingToken));
                 if (gone == 0 && now < nextSweep)
                 {
                     continue;
